@@ -1,0 +1,90 @@
+"""The one place archiver runs external programs.
+
+Always an argv list (never a shell), always a timeout; on timeout the whole process group is
+killed so a hung LibreOffice does not linger. Failures become typed errors with Chinese
+messages. Tests patch :func:`run` to simulate crashes, hangs and missing programs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver.errors import ExternalProgramError, MissingProgramError, ProgramTimeoutError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Completed:
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(
+    argv: Sequence[str | Path],
+    *,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    check: bool = True,
+) -> Completed:
+    """Run ``argv`` and wait at most ``timeout`` seconds."""
+    args = [str(a) for a in argv]
+    log.debug("run: %s (timeout %ss)", " ".join(args), timeout)
+    kwargs: dict[str, object] = {}
+    if os.name == "nt":
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    else:
+        kwargs["start_new_session"] = True
+    try:
+        proc = subprocess.Popen(  # argv list, never a shell
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            **kwargs,  # type: ignore[call-overload]
+        )
+    except FileNotFoundError as exc:
+        raise MissingProgramError(f"找不到程序 {args[0]};请确认已经安装") from exc
+    except OSError as exc:
+        raise ExternalProgramError(f"无法启动 {args[0]}:{exc.strerror or exc}") from exc
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        _kill_group(proc)
+        proc.communicate()
+        raise ProgramTimeoutError(
+            f"{Path(args[0]).name} 运行超过 {timeout:g} 秒仍未结束,已终止"
+        ) from exc
+    result = Completed(
+        tuple(args),
+        proc.returncode,
+        out.decode("utf-8", "replace"),
+        err.decode("utf-8", "replace"),
+    )
+    if check and proc.returncode != 0:
+        tail = (result.stderr.strip() or result.stdout.strip())[-500:]
+        raise ExternalProgramError(
+            f"{Path(args[0]).name} 运行失败(退出码 {proc.returncode}):{tail}"
+        )
+    return result
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        if os.name == "nt":
+            proc.kill()
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)  # type: ignore[attr-defined,unused-ignore]
+    except (ProcessLookupError, PermissionError, OSError):
+        proc.kill()

@@ -1,0 +1,153 @@
+"""Typed values for a loaded, validated manifest.
+
+A manifest lists the indicators of one source table (附1 or 附2): who leads each, which
+materials it asks for, and the word limits that apply. Everything later in the pipeline
+(workspace, check, status, build) reads these values and never the raw YAML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LEVEL_KINDS = ("national", "provincial", "municipal", "bonus", "penalty", "annual")
+MATERIAL_KINDS = ("explanation", "evidence")
+
+
+@dataclass(frozen=True)
+class WordLimit:
+    """字数 limits of an explanation: soft (warning above) and hard (error above)."""
+
+    soft: int | None
+    hard: int
+
+    def to_json(self) -> dict[str, int | None]:
+        return {"soft": self.soft, "hard": self.hard}
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    aliases: tuple[str, ...] = ()
+    short: str | None = None  # a short name for folders; defaults to the name
+
+
+@dataclass(frozen=True)
+class Category:
+    no: str
+    name: str
+    points: int | None
+    children: tuple[Category, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The category as printed: number and name (一、政府职能依法全面履行)."""
+        no = self.no
+        if no[:1] in "一二三四五六七八九十":
+            return f"{no}、{self.name}"
+        if no.startswith("("):
+            return f"{no}{self.name}"
+        return f"{no}.{self.name}"
+
+
+@dataclass(frozen=True)
+class MaterialRef:
+    indicator: str
+    material: int
+
+    def __str__(self) -> str:
+        return f"{self.indicator}#{self.material}"
+
+
+@dataclass(frozen=True)
+class Material:
+    no: int
+    text: str
+    kind: str
+    lead_units: tuple[str, ...]  # resolved: the indicator's units when the material names none
+    own_lead_units: bool  # True when the source names units for this material itself
+    word_limit: WordLimit | None  # None for evidence
+    explicit_limit: bool  # True when the source states the limit on the material
+    same_as: MaterialRef | None  # this material is the one of another indicator
+    shared_with: tuple[MaterialRef, ...] = ()  # every other place the same material serves
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    level: str
+    category: tuple[str, ...]  # category numbers from the top, e.g. ("一", "1")
+    category_names: tuple[str, ...]  # the same path as printed labels
+    text: str
+    lead_units: tuple[str, ...]
+    no_materials: str | None
+    materials: tuple[Material, ...]
+    requirement: str | None = None
+    note: str | None = None
+    shared_with: tuple[str, ...] = ()  # other indicators that share a material with this one
+
+    def material(self, no: int) -> Material | None:
+        for m in self.materials:
+            if m.no == no:
+                return m
+        return None
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    name: str
+    includes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    issuer: str
+    document: str
+    number: str | None
+    date: dt.date | None
+    attachment: str | None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: str
+    title: str
+    source: Source
+    period_start: dt.date | None
+    period_end: dt.date | None
+    word_limits: WordLimit
+    levels: tuple[Level, ...]
+    always_included: tuple[str, ...]
+    units: tuple[Unit, ...]
+    categories: tuple[Category, ...]
+    indicators: tuple[Indicator, ...]
+    default_material: tuple[str, str] | None = None  # (text, kind) for items listing none
+    explanation: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def level(self, level_id: str) -> Level | None:
+        for lv in self.levels:
+            if lv.id == level_id:
+                return lv
+        return None
+
+    def indicators_for(self, level_id: str | None) -> tuple[Indicator, ...]:
+        """The indicators a given level includes (all when ``level_id`` is None)."""
+        if level_id is None:
+            return self.indicators
+        lv = self.level(level_id)
+        if lv is None:
+            raise KeyError(level_id)
+        kinds = set(lv.includes) | set(self.always_included)
+        return tuple(i for i in self.indicators if i.level in kinds)
+
+    def indicator(self, ind_id: str) -> Indicator | None:
+        for i in self.indicators:
+            if i.id == ind_id:
+                return i
+        return None
+
+    def unit_names(self) -> tuple[str, ...]:
+        return tuple(u.name for u in self.units)

@@ -1,0 +1,36 @@
+"""Chinese wording shared by every report: level names, word-limit and sharing phrases."""
+
+from __future__ import annotations
+
+from archiver.manifest.model import Indicator, Material
+
+LEVEL_NAMES = {
+    "national": "国家级",
+    "provincial": "省级增加",
+    "municipal": "市级特色",
+    "bonus": "加分项",
+    "penalty": "减分项",
+    "annual": "年度考核",
+}
+
+
+def limit_text(material: Material | None) -> str:
+    """“一般不超过500字,最多不超过1000字”, “不超过2000字” or “—” (no limit)."""
+    if material is None or material.word_limit is None:
+        return "—"
+    lim = material.word_limit
+    if lim.soft is None:
+        return f"不超过{lim.hard}字"
+    return f"一般不超过{lim.soft}字,最多不超过{lim.hard}字"
+
+
+def shared_text(indicator: Indicator, material: Material) -> str:
+    """How a material is shared: “材料见第87项” or “与第88、89项共用”."""
+    if material.same_as is not None:
+        ref = material.same_as
+        owner = f"第{ref.indicator}项"
+        return f"与{owner}共用(材料见{owner}第{ref.material}份)"
+    others = [r.indicator for r in material.shared_with if r.indicator != indicator.id]
+    if others:
+        return "与" + "、".join(f"第{i}项" for i in others) + "共用"
+    return ""
