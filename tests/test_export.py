@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -59,12 +60,13 @@ def test_docx_lists_every_indicator(exported: tuple[Path, Path]) -> None:
     docx, _ = exported
     doc = Document(str(docx))
     section = doc.sections[0]
-    assert section.page_width > section.page_height  # landscape
+    assert int(section.page_width or 0) > int(section.page_height or 0)  # landscape
     ids_in_tables = set()
     for table in doc.tables:
         header = table.rows[0]
         assert header.cells[0].text == "序号"
-        assert header._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+        trpr = header._tr.trPr
+        assert trpr is not None and trpr.find(qn("w:tblHeader")) is not None  # on every page
         for row in table.rows[1:]:
             ids_in_tables.add(row.cells[1].text)
     manifest = load_manifest(DEMO).manifest
@@ -124,7 +126,8 @@ def test_docx_renders_with_cjk_fonts(exported: tuple[Path, Path], tmp_path: Path
     text = first.extract_text()
     assert "责任分工表" in text and "局法规调研科" in text
     for page in reader.pages[:3]:
-        fonts = page["/Resources"]["/Font"]
+        resources: Any = page["/Resources"]
+        fonts = resources["/Font"]
         for font in fonts.values():
             font = font.get_object()
             desc = (
