@@ -34,3 +34,15 @@ def shared_text(indicator: Indicator, material: Material) -> str:
     if others:
         return "与" + "、".join(f"第{i}项" for i in others) + "共用"
     return ""
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for headings up to 99)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _DIGITS[tens]
+    return head + "十" + (_DIGITS[ones] if ones else "")

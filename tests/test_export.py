@@ -144,3 +144,24 @@ def test_docx_renders_with_cjk_fonts(exported: tuple[Path, Path], tmp_path: Path
     )
     pages = list(tmp_path.glob("page*.png"))
     assert pages and pages[0].stat().st_size > 5000
+
+
+def test_annual_export_shows_tasks_and_requirements(
+    tmp_path: Path, run: Callable[..., object]
+) -> None:
+    annual = MANIFESTS / "annual-assessment.yaml"
+    docx, xlsx = tmp_path / "年度.docx", tmp_path / "年度.xlsx"
+    result = run("manifest", "export", annual, "--docx", docx, "--xlsx", xlsx)
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    doc = Document(str(docx))
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header == ["序号", "编号", "工作任务", "工作要求", "共同负责"]
+    manifest = load_manifest(annual).manifest
+    first = manifest.indicators[0]
+    assert first.requirement and first.requirement in docx_text(docx)
+    ws = load_workbook(str(xlsx)).active
+    names = [c.value for c in ws[1]]
+    assert "工作要求" in names and "责任单位" in names
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 48
+    assert rows[0][names.index("工作要求")] == first.requirement

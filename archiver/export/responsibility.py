@@ -7,11 +7,12 @@ render the same rows as an office would print and circulate them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from archiver.manifest.model import Indicator, Manifest, Material
-from archiver.textutil import LEVEL_NAMES, limit_text, shared_text
+from archiver.textutil import LEVEL_NAMES, chinese_numeral, limit_text, shared_text
 
 UNASSIGNED = "未分配"
 
@@ -33,6 +34,16 @@ class Row:
     @property
     def limit(self) -> str:
         return limit_text(self.material)
+
+    @property
+    def units(self) -> str:
+        leads = self.material.lead_units if self.material else self.indicator.lead_units
+        return "、".join(leads) or UNASSIGNED
+
+    @property
+    def notes(self) -> str:
+        mat_note = self.material.note if self.material else None
+        return ";".join(n for n in (self.indicator.note, mat_note) if n)
 
     @property
     def shared(self) -> str:
@@ -89,26 +100,29 @@ def write_docx(
     distinct = {(r.indicator.id, r.material.no) for r in rows if r.material is not None}
     lv = manifest.level(level) if level else None
     parts = [f"适用级别:{lv.name}"] if lv else []
-    parts += [f"上报资料 {len(distinct)} 项", f"生成日期 {today.isoformat()}"]
+    assessment = any(r.indicator.requirement for r in rows)
+    what = "工作任务" if assessment else "上报资料"
+    parts += [f"{what} {len(distinct)} 项", f"生成日期 {today.isoformat()}"]
     g.set_run_font(sub.add_run(" · ".join(parts)), g.KAITI, g.SIZE_4)
 
-    headers = ("序号", "指标编号", "三级指标", "上报资料", "字数要求", "共用与配合")
-    widths_mm = (10, 14, 80, 70, 26, 25)
+    if assessment:  # 附2: tasks and requirements, no materials listed in the source
+        headers: tuple[str, ...] = ("序号", "编号", "工作任务", "工作要求", "共同负责")
+        widths_mm: tuple[int, ...] = (10, 14, 85, 95, 21)
+    else:
+        headers = ("序号", "指标编号", "三级指标", "上报资料", "字数要求", "共用与配合")
+        widths_mm = (10, 14, 80, 70, 26, 25)
     groups: dict[str, list[Row]] = {}
     for r in rows:
         groups.setdefault(r.unit, []).append(r)
-    numerals = "一二三四五六七八九十"
-    for gi, (unit, items) in enumerate(groups.items()):
-        if not items:
-            continue
+    for gi, (unit, items) in enumerate(((u, i) for u, i in groups.items() if i), start=1):
         head = doc.add_paragraph()
-        no = numerals[gi] if gi < len(numerals) else str(gi + 1)
         need = sum(1 for r in items if r.material is not None)
-        g.set_run_font(head.add_run(f"{no}、{unit}(上报资料 {need} 项)"), g.HEITI, g.SIZE_3)
+        g.set_run_font(
+            head.add_run(f"{chinese_numeral(gi)}、{unit}({what} {need} 项)"), g.HEITI, g.SIZE_3
+        )
         table = doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         g.center_table(table)
-        g.set_column_widths(table, widths_mm)
         hdr = table.rows[0]
         g.repeat_header_row(hdr)
         for cell, text in zip(hdr.cells, headers, strict=True):
@@ -117,18 +131,53 @@ def write_docx(
         for i, r in enumerate(items, start=1):
             row = table.add_row()
             g.cant_split_row(row)
-            values = (
-                str(i),
-                r.indicator.id,
-                r.indicator.text or "(原文缺失)",
-                r.material_text,
-                r.limit,
-                r.shared,
-            )
-            for j, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
-                g.write_cell(cell, text, align=1 if j in (0, 1) else None)
+            text = r.indicator.text or "(原文缺失)"
+            if assessment:
+                others = [u for u in r.indicator.lead_units if u != r.unit]
+                values: tuple[str, ...] = (
+                    str(i),
+                    r.indicator.id,
+                    text,
+                    r.indicator.requirement or "",
+                    "、".join(others),
+                )
+            else:
+                values = (str(i), r.indicator.id, text, r.material_text, r.limit, r.shared)
+            for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                g.write_cell(cell, value, align=1 if j in (0, 1) else None)
         g.set_column_widths(table, widths_mm)
     _save_atomic(doc.save, out)
+
+
+KIND_NAMES = {"explanation": "情况说明", "evidence": "证明材料"}
+
+
+def _xlsx_columns(assessment: bool) -> list[tuple[str, int, Callable[[Row], object]]]:
+    """(header, width, value) for each column of the 台账-style sheet."""
+
+    def cat(r: Row, i: int) -> str:
+        names = r.indicator.category_names
+        return names[0] if i == 0 and names else " / ".join(names[1:]) if i else ""
+
+    cols: list[tuple[str, int, Callable[[Row], object]]] = [
+        ("一级指标", 18, lambda r: cat(r, 0)),
+        ("二级指标", 22, lambda r: cat(r, 1)),
+        ("编号" if assessment else "指标编号", 9, lambda r: r.indicator.id),
+        ("级别", 8, lambda r: LEVEL_NAMES.get(r.indicator.level, r.indicator.level)),
+        ("工作任务" if assessment else "三级指标", 50, lambda r: r.indicator.text),
+    ]
+    if assessment:
+        cols.append(("工作要求", 60, lambda r: r.indicator.requirement or ""))
+    cols += [
+        ("材料序号", 8, lambda r: r.material.no if r.material else None),
+        ("上报资料", 50, lambda r: r.material_text),
+        ("材料类型", 10, lambda r: KIND_NAMES.get(r.material.kind, "") if r.material else ""),
+        ("牵头单位" if not assessment else "责任单位", 20, lambda r: r.units),
+        ("字数要求", 14, lambda r: r.limit),
+        ("共用情况", 22, lambda r: shared_text(r.indicator, r.material) if r.material else ""),
+        ("备注", 30, lambda r: r.notes),
+    ]
+    return cols
 
 
 def write_xlsx(manifest: Manifest, rows: list[Row], out: Path, level: str | None) -> None:
@@ -138,24 +187,11 @@ def write_xlsx(manifest: Manifest, rows: list[Row], out: Path, level: str | None
     wb = Workbook()
     ws = wb.active
     ws.title = "责任分工表"
-    headers = (
-        ("一级指标", 18),
-        ("二级指标", 22),
-        ("指标编号", 9),
-        ("级别", 8),
-        ("三级指标", 50),
-        ("材料序号", 8),
-        ("上报资料", 50),
-        ("材料类型", 10),
-        ("牵头单位", 20),
-        ("字数要求", 14),
-        ("共用与配合", 22),
-        ("备注", 30),
-    )
-    ws.append([h for h, _ in headers])
+    columns = _xlsx_columns(any(r.indicator.requirement for r in rows))
+    ws.append([h for h, _, _ in columns])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="D9D9D9")
-    for col, (_, width) in enumerate(headers, start=1):
+    for col, (_, width, _) in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=col)
         cell.font = bold
         cell.fill = fill
@@ -167,28 +203,7 @@ def write_xlsx(manifest: Manifest, rows: list[Row], out: Path, level: str | None
         if key in seen:  # one row per material, whatever the number of units
             continue
         seen.add(key)
-        ind, mat = r.indicator, r.material
-        units = "、".join(mat.lead_units if mat else ind.lead_units) or UNASSIGNED
-        notes = ";".join(n for n in (ind.note, mat.note if mat else None) if n)
-        cats = ind.category_names
-        ws.append(
-            [
-                cats[0] if cats else "",
-                " / ".join(cats[1:]),
-                ind.id,
-                LEVEL_NAMES.get(ind.level, ind.level),
-                ind.text,
-                mat.no if mat else None,
-                r.material_text,
-                {"explanation": "情况说明", "evidence": "证明材料"}.get(mat.kind, "")
-                if mat
-                else "",
-                units,
-                r.limit,
-                r.shared.split(";会同")[0],
-                notes,
-            ]
-        )
+        ws.append([value(r) for _, _, value in columns])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
