@@ -229,3 +229,7 @@ def wordcount(files: tuple[Path, ...], as_json: bool) -> None:
 
 def main() -> None:
     cli(prog_name="archiver")
+
+
+# The workspace commands live in their own module; importing it registers them on ``cli``.
+from archiver import cli_workspace  # noqa: E402,F401

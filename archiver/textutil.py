@@ -46,3 +46,15 @@ def chinese_numeral(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else _DIGITS[tens]
     return head + "十" + (_DIGITS[ones] if ones else "")
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters are two wide."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill

@@ -12,6 +12,10 @@ DEBIAN_PACKAGES=(
   poppler-utils                                     # pdftoppm:把 PDF 页面渲染成图片
 )
 
+if [ "${1:-}" = "--dev" ]; then
+  DEBIAN_PACKAGES+=(chromium)  # tests open the HTML progress page in headless Chromium
+fi
+
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${DEBIAN_PACKAGES[@]}"; do

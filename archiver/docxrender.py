@@ -1,0 +1,59 @@
+"""Render the Word templates in ``templates/docx/`` with docxtpl.
+
+A workspace overrides any template by putting a file of the same name in its ``templates/``
+folder. Values are escaped (``& < >`` appear literally) and never re-evaluated (a file name
+holding ``{{`` stays text). A template with a syntax error or an unknown field gets a message
+naming the template and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from archiver.errors import ArchiverError
+from archiver.fsutil import atomic_path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docx"
+
+
+class TemplateError(ArchiverError):
+    pass
+
+
+def template_path(name: str, workspace: Path | None = None) -> Path:
+    if workspace is not None:
+        override = workspace / "templates" / name
+        if override.is_file():
+            return override
+    path = TEMPLATES / name
+    if not path.is_file():
+        raise TemplateError(f"找不到模板 {name}(应在 {TEMPLATES} 中)")
+    return path
+
+
+def render_docx(
+    name: str, context: dict[str, Any], out: Path, workspace: Path | None = None
+) -> None:
+    """Render template ``name`` with ``context`` into ``out`` (written atomically)."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    path = template_path(name, workspace)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"模板 {path} 第 {exc.lineno} 行语法错误:{exc.message};"
+            "请检查 {{ }} 和 {% %} 是否成对"
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        field = str(exc.message or exc).split("'")[1] if "'" in str(exc) else str(exc)
+        known = "、".join(sorted(context))
+        raise TemplateError(f"模板 {path} 使用了不存在的字段“{field}”;可用的字段:{known}") from exc
+    except Exception as exc:  # a damaged .docx template: name it rather than crash
+        raise TemplateError(f"模板 {path} 无法使用:{exc}") from exc
+    with atomic_path(out) as tmp:
+        tpl.save(str(tmp))

@@ -1,0 +1,234 @@
+"""Facts about one file that need reading it: hash, kind, pages, readability, 字数, dates.
+
+Everything here is bounded: hashing streams, PDFs are opened with pypdf in non-strict mode,
+.docx parts are size-checked before parsing (zip and XML entity bombs are refused), and
+text extraction reads only as many PDF pages as needed. Facts are cached by the scanner
+(keyed by path, size and mtime), so each file is read once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver.errors import InputFileError
+from archiver.scan.sniff import sniff
+from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
+
+FACTS_VERSION = 3  # bump when the facts or their meaning change: invalidates the cache
+PDF_TEXT_PAGES = 30  # pages read to decide whether a PDF has a text layer / count it
+CHUNK = 1024 * 1024
+
+
+@dataclass
+class FileFacts:
+    sha256: str
+    size: int
+    kind: str  # see sniff.py; "empty" for zero bytes
+    problem: str | None = None  # unreadable | encrypted | None
+    reason: str = ""  # Chinese, for the user
+    pages: int | None = None
+    has_text: bool | None = None  # PDFs: a text layer was found
+    words: dict[str, int] | None = None  # WordCount.to_json() of the body
+    placeholder: bool = False  # a 情况说明 template still holding its placeholder
+    dates: list[str] = field(default_factory=list)  # ISO dates from the file's properties
+    owner_password_only: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileFacts:
+        return cls(**data)
+
+    @property
+    def word_count(self) -> WordCount | None:
+        if self.words is None:
+            return None
+        w = self.words
+        return WordCount(
+            w["east_asian"],
+            w["non_east_asian_words"],
+            w["chars_no_spaces"],
+            w["chars_with_spaces"],
+            w["paragraphs"],
+        )
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def examine(path: Path, placeholder_mark: str) -> FileFacts:
+    """Read ``path`` once and return its facts; never raises for bad content."""
+    size = path.stat().st_size
+    if size == 0:
+        return FileFacts(sha256=hashlib.sha256(b"").hexdigest(), size=0, kind="empty")
+    facts = FileFacts(sha256=sha256_of(path), size=size, kind=sniff(path))
+    try:
+        if facts.kind == "pdf":
+            _pdf(path, facts)
+        elif facts.kind == "docx":
+            _docx(path, facts, placeholder_mark)
+        elif facts.kind in ("xlsx", "pptx", "ofd", "odt", "ods"):
+            _zip_package(path, facts)
+        elif facts.kind == "txt":
+            _txt(path, facts, placeholder_mark)
+        elif facts.kind == "encrypted-office":
+            facts.problem = "encrypted"
+            facts.reason = "文档设置了打开密码"
+        elif facts.kind == "broken-zip":
+            facts.problem = "unreadable"
+            facts.reason = "文件已损坏(压缩结构不完整)"
+        elif facts.kind == "jpg":
+            _jpeg(path, facts)
+    except InputFileError as exc:
+        facts.problem = "unreadable"
+        facts.reason = exc.message.split(":", 1)[-1]
+    return facts
+
+
+def _pdf(path: Path, facts: FileFacts) -> None:
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    with path.open("rb") as fh:
+        fh.seek(max(0, facts.size - 4096))
+        tail = fh.read()
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            try:
+                opened = bool(reader.decrypt(""))
+            except Exception:  # unsupported encryption algorithm
+                opened = False
+            if not opened:
+                facts.problem = "encrypted"
+                facts.reason = "PDF 设置了打开密码"
+                return
+            facts.owner_password_only = True
+        facts.pages = len(reader.pages)
+        if facts.pages == 0:
+            raise PdfReadError("no pages")
+        meta: dict[str, Any] = dict(reader.metadata or {})
+        for key in ("/CreationDate", "/ModDate"):
+            d = _pdf_date(str(meta.get(key, "")))
+            if d:
+                facts.dates.append(d.isoformat())
+        text = []
+        for page in reader.pages[:PDF_TEXT_PAGES]:
+            text.append(page.extract_text() or "")
+        joined = "\n".join(text)
+        facts.has_text = len(re.sub(r"\s", "", joined)) >= 20
+        if facts.has_text:
+            facts.words = count_paragraphs(joined.splitlines()).to_json()
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        facts.problem = "unreadable"
+        facts.reason = f"PDF 已损坏,无法打开({type(exc).__name__})"
+        return
+    if b"%%EOF" not in tail:
+        facts.problem = "unreadable"
+        facts.reason = "PDF 不完整(文件末尾缺失,可能是下载或复制中断)"
+
+
+def _pdf_date(value: str) -> dt.date | None:
+    m = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?", value.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
+def _docx(path: Path, facts: FileFacts, placeholder_mark: str) -> None:
+    paragraphs = list(docx_paragraphs(path))  # raises InputFileError when damaged
+    facts.words = count_paragraphs(paragraphs).to_json()
+    facts.placeholder = any(placeholder_mark in p for p in paragraphs)
+    facts.dates = _docx_dates(path)
+
+
+def _docx_dates(path: Path) -> list[str]:
+    out = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1024 * 1024:
+                return []
+            xml = zf.read(info).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    for tag in ("created", "modified"):
+        m = re.search(rf"<dcterms:{tag}[^>]*>(\d{{4}})-(\d{{2}})-(\d{{2}})", xml)
+        if m:
+            with contextlib.suppress(ValueError):
+                out.append(dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat())
+    return out
+
+
+def _zip_package(path: Path, facts: FileFacts) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+            if total > 2 * 1024**3:
+                facts.problem = "unreadable"
+                facts.reason = "解压后体积异常(超过 2 GB),疑似损坏或恶意文件"
+    except (zipfile.BadZipFile, OSError) as exc:
+        facts.problem = "unreadable"
+        facts.reason = f"文件已损坏({exc})"
+
+
+def _txt(path: Path, facts: FileFacts, placeholder_mark: str) -> None:
+    text = read_text_file(path)
+    lines = text.splitlines()
+    facts.words = count_paragraphs(lines).to_json()
+    facts.placeholder = placeholder_mark in text
+
+
+def _jpeg(path: Path, facts: FileFacts) -> None:
+    """A JPEG cut short (copy interrupted) lacks its end marker."""
+    with path.open("rb") as fh:
+        fh.seek(max(0, facts.size - 64))
+        tail = fh.read()
+    if b"\xff\xd9" not in tail:
+        facts.problem = "unreadable"
+        facts.reason = "图片不完整(文件末尾缺失)"
+
+
+_NAME_DATE = re.compile(
+    r"(?<!\d)(19[89]\d|20[0-4]\d)(?:[年.\-_/]?(0?[1-9]|1[0-2])(?:[月.\-_/]?(0?[1-9]|[12]\d|3[01]))?)?"
+    r"(?!\d)"
+)
+
+
+def dates_in_name(name: str) -> list[dt.date]:
+    """Dates written in a file name (2021-03-15, 20210315, 2021年3月, 2015年度…).
+
+    Each as the latest day it can mean: “2015年” is 2015-12-31, “2015年3月” 2015-03-31, so
+    a name is before the period only when all of what it names is.
+    """
+    import calendar
+
+    out = []
+    for m in _NAME_DATE.finditer(name):
+        year = int(m[1])
+        month = int(m[2]) if m[2] else 12
+        day = int(m[3]) if m[3] else calendar.monthrange(year, month)[1]
+        try:
+            out.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return out

@@ -1,0 +1,199 @@
+"""Walk the drop folders and attribute every file to (unit, indicator, material).
+
+Attribution follows the planned layout (``workspace.layout``): the unit folder by name or
+alias, the indicator folder by the id before ``_`` in its name (so a renamed title still
+works), the material sub-folder by ``材料N``. A unit may organise a material folder with
+its own sub-folders. Nothing is written in the drop folders; links leading outside the
+workspace are never followed (not even to read them).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from archiver.cache import JsonCache
+from archiver.manifest.loader import unit_key
+from archiver.manifest.model import Manifest
+from archiver.scan.facts import FACTS_VERSION, FileFacts, examine
+from archiver.workspace.config import WorkspaceConfig
+from archiver.workspace.layout import UNASSIGNED, Folder, Layout, MaterialKey
+from archiver.workspace.naming import indicator_id_of, material_no_of
+from archiver.workspace.requirements import PLACEHOLDER_MARK, REQUIREMENT_FILE
+
+IGNORED_NAMES = {"thumbs.db", ".ds_store", "desktop.ini", REQUIREMENT_FILE.lower()}
+IGNORED_PREFIXES = ("~$", ".~lock.", "._")
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    rel: str  # path relative to the workspace, NFC, "/"-separated, as shown to users
+    path: Path  # the real path (may hold undecodable bytes on POSIX)
+    unit: str | None  # the unit folder it lies in (canonical name)
+    indicator: str | None  # the indicator folder's id
+    folder: Folder | None  # the planned folder that collects it (None: misplaced)
+    facts: FileFacts | None  # None for links that were not followed
+    link: str | None = None  # "outside" | "folder": a link that was not followed
+    garbled_name: bool = False  # the name was not valid UTF-8 and is shown decoded as GBK
+
+    @property
+    def material(self) -> MaterialKey | None:
+        return self.folder.collects if self.folder else None
+
+
+@dataclass
+class Inventory:
+    files: list[ScannedFile]
+    drop_root: Path
+
+    def for_material(self, key: MaterialKey) -> list[ScannedFile]:
+        return [f for f in self.files if f.material == key]
+
+
+def is_ignored(name: str) -> bool:
+    lower = name.lower()
+    return lower in IGNORED_NAMES or lower.startswith(IGNORED_PREFIXES)
+
+
+def display_name(name: str) -> tuple[str, bool]:
+    """NFC name for display; names that were not UTF-8 are decoded as GBK (old zips)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        try:
+            shown = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            shown = raw.decode("utf-8", "replace")
+        return unicodedata.normalize("NFC", shown), True
+    return unicodedata.normalize("NFC", name), False
+
+
+class _Resolver:
+    """Maps folder names under the drop root to planned folders."""
+
+    def __init__(self, manifest: Manifest, layout: Layout) -> None:
+        self.units: dict[str, str] = {unit_key(UNASSIGNED): UNASSIGNED}
+        for u in manifest.units:
+            for spelling in (u.name, *u.aliases):
+                self.units[unit_key(spelling)] = u.name
+        self.by_indicator: dict[tuple[str, str], Folder] = {}
+        self.by_material: dict[tuple[str, str, int], Folder] = {}
+        for f in layout.folders:
+            if len(f.rel.parts) == 2:
+                self.by_indicator[(f.unit, f.indicator.id)] = f
+            elif f.material is not None:
+                self.by_material[(f.unit, f.indicator.id, f.material.no)] = f
+
+    def resolve(self, parts: tuple[str, ...]) -> tuple[str | None, str | None, Folder | None]:
+        """(unit, indicator id, collecting folder) for a file at ``parts`` (dirs only)."""
+        if not parts:
+            return None, None, None
+        unit = self.units.get(unit_key(parts[0]))
+        if unit is None or len(parts) < 2:
+            return unit, None, None
+        ind = indicator_id_of(parts[1])
+        folder = self.by_indicator.get((unit, ind or ""))
+        if folder is None:
+            return unit, ind, None
+        if folder.collects is not None:
+            return unit, ind, folder
+        if len(parts) < 3:
+            return unit, ind, None
+        no = material_no_of(parts[2])
+        sub = self.by_material.get((unit, folder.indicator.id, no or 0))
+        return unit, ind, sub
+
+
+def scan(config: WorkspaceConfig, manifest: Manifest, layout: Layout) -> Inventory:
+    root = config.root.resolve()
+    drop = config.drop_root
+    cache = JsonCache(config.cache_root / "files.json", FACTS_VERSION)
+    resolver = _Resolver(manifest, layout)
+    files: list[ScannedFile] = []
+    seen: set[str] = set()
+    for path, rel_parts, garbled in _walk(drop, ()):
+        rel = "/".join((config.drop_folder, *rel_parts))
+        unit, ind, folder = resolver.resolve(rel_parts[:-1])
+        link = _link_kind(path, root)
+        if link is not None:
+            files.append(ScannedFile(rel, path, unit, ind, folder, None, link, garbled))
+            continue
+        facts = _facts(path, rel, cache)
+        seen.add(rel)
+        files.append(ScannedFile(rel, path, unit, ind, folder, facts, None, garbled))
+    cache.prune(seen)
+    cache.save()
+    return Inventory(files, drop)
+
+
+def _facts(path: Path, rel: str, cache: JsonCache) -> FileFacts | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    cached = cache.get(rel)
+    if cached and cached.get("size") == st.st_size and cached.get("mtime") == st.st_mtime_ns:
+        try:
+            return FileFacts.from_json(cached["facts"])
+        except (TypeError, KeyError):
+            pass
+    try:
+        facts = examine(path, PLACEHOLDER_MARK)
+    except OSError as exc:
+        facts = FileFacts(
+            sha256="",
+            size=st.st_size,
+            kind="unknown",
+            problem="unreadable",
+            reason=f"无法读取({exc.strerror or exc})",
+        )
+    cache.put(rel, {"size": st.st_size, "mtime": st.st_mtime_ns, "facts": facts.to_json()})
+    return facts
+
+
+def _link_kind(path: Path, root: Path) -> str | None:
+    """None for a plain file; "outside"/"folder" for links that must not be followed."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    is_junction = getattr(os.path, "isjunction", lambda p: False)(path)
+    if not stat.S_ISLNK(st.st_mode) and not is_junction:
+        return None
+    target = Path(os.path.realpath(path))
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return "outside"
+    return "folder" if target.is_dir() else None
+
+
+def _walk(folder: Path, parts: tuple[str, ...]) -> Iterator[tuple[Path, tuple[str, ...], bool]]:
+    """Yield (path, display parts, garbled) for every file, in a stable (sorted) order."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        shown, garbled = display_name(entry.name)
+        if is_ignored(shown):
+            continue
+        path = Path(entry.path)
+        try:
+            is_link = entry.is_symlink() or getattr(os.path, "isjunction", lambda p: False)(path)
+            if is_link:
+                yield path, (*parts, shown), garbled
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(path, (*parts, shown))
+            elif entry.is_file(follow_symlinks=False):
+                yield path, (*parts, shown), garbled
+        except OSError:
+            continue
+
+
+__all__ = ["Inventory", "PurePosixPath", "ScannedFile", "scan"]

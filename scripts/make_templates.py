@@ -1,0 +1,171 @@
+"""Generate the Word templates in templates/docx/ (run after changing this script).
+
+The templates are committed so offices can open and adapt them in Word; this script is their
+source, written with python-docx so the Jinja tags each sit in one run (docxtpl needs that).
+Usage: .venv/bin/python scripts/make_templates.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from archiver.export import gbstyle as g  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
+
+
+def new_doc(landscape: bool = False) -> object:
+    doc = Document()
+    g.set_style_font(doc.styles["Normal"], g.FANGSONG, g.SIZE_3)
+    g.set_document_language(doc)
+    g.page_setup(doc.sections[0], landscape=landscape)
+    g.add_page_number_footer(doc.sections[0])
+    # python-docx stamps the current time into core.xml; fix it so the file is reproducible
+    import datetime as dt
+
+    fixed = dt.datetime(2021, 1, 6, tzinfo=dt.timezone.utc)
+    doc.core_properties.created = fixed
+    doc.core_properties.modified = fixed
+    doc.core_properties.author = "archiver"
+    doc.core_properties.last_modified_by = "archiver"
+    return doc
+
+
+def para(
+    doc, text, font=g.FANGSONG, size=g.SIZE_3, bold=False, align=None, indent=False, space_after=0
+):
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    pf = p.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(space_after)
+    pf.line_spacing = Pt(28.95)  # 22 lines in the 225 mm text block
+    if indent:
+        pf.first_line_indent = Pt(32)  # two 3号 characters
+    g.set_run_font(p.add_run(text), font, size, bold)
+    return p
+
+
+def table(doc, headers, row_tags, widths_mm, loop, size=g.SIZE_5):
+    """A table with a header row and one templated row repeated by docxtpl (``{%tr for %}``)."""
+    t = doc.add_table(rows=4, cols=len(headers))
+    t.style = "Table Grid"
+    g.center_table(t)
+    g.repeat_header_row(t.rows[0])
+    for cell, text in zip(t.rows[0].cells, headers, strict=True):
+        g.write_cell(cell, text, g.HEITI, size, align=1)
+        g.shade_cell(cell, "D9D9D9")
+    g.write_cell(t.rows[1].cells[0], "{%tr " + loop + " %}", size=size)
+    for cell, text in zip(t.rows[2].cells, row_tags, strict=True):
+        g.write_cell(cell, text, size=size)
+    g.write_cell(t.rows[3].cells[0], "{%tr endfor %}", size=size)
+    g.set_column_widths(t, widths_mm)
+    return t
+
+
+def explanation() -> None:
+    doc = new_doc()
+    para(
+        doc,
+        "{{ title }}",
+        g.XIAOBIAOSONG,
+        g.SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=16,
+    )
+    para(doc, "{{ unit }}", g.KAITI, g.SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=16)
+    para(doc, "{{ placeholder }}", indent=True)
+    doc.save(str(OUT / "情况说明.docx"))
+
+
+def progress() -> None:
+    doc = new_doc()
+    para(
+        doc, "{{ title }}", g.XIAOBIAOSONG, g.SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8
+    )
+    para(doc, "{{ subtitle }}", g.KAITI, g.SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=16)
+    para(doc, "一、总体进度", g.HEITI)
+    para(doc, "{{ overall }}", indent=True)
+    para(doc, "二、各单位进度", g.HEITI)
+    table(
+        doc,
+        ("单位", "应报", "已报", "有问题", "未报", "完成率"),
+        (
+            "{{ u.name }}",
+            "{{ u.required }}",
+            "{{ u.provided }}",
+            "{{ u.errors }}",
+            "{{ u.missing }}",
+            "{{ u.percent }}",
+        ),
+        (50, 20, 20, 20, 20, 26),
+        "for u in units",
+    )
+    para(doc, "三、进度滞后的单位", g.HEITI)
+    para(doc, "{{ laggards }}", indent=True)
+    para(doc, "四、各一级指标进度", g.HEITI)
+    table(
+        doc,
+        ("一级指标", "应报", "已报", "有问题", "完成率"),
+        (
+            "{{ c.name }}",
+            "{{ c.required }}",
+            "{{ c.provided }}",
+            "{{ c.errors }}",
+            "{{ c.percent }}",
+        ),
+        (76, 20, 20, 20, 20),
+        "for c in categories",
+    )
+    para(doc, "五、需要整改的问题", g.HEITI)
+    table(
+        doc,
+        ("单位", "指标", "问题"),
+        ("{{ p.unit }}", "{{ p.where }}", "{{ p.message }}"),
+        (36, 30, 90),
+        "for p in problems",
+    )
+    para(doc, "{{ closing }}", indent=True)
+    doc.save(str(OUT / "进度通报.docx"))
+
+
+def rectification() -> None:
+    doc = new_doc()
+    para(
+        doc, "{{ title }}", g.XIAOBIAOSONG, g.SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8
+    )
+    para(doc, "{{ subtitle }}", g.KAITI, g.SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=16)
+    para(doc, "{{ summary }}", indent=True)
+    para(doc, "一、尚未报送的材料", g.HEITI)
+    table(
+        doc,
+        ("序号", "指标", "材料", "放置位置"),
+        ("{{ m.no }}", "{{ m.indicator }}", "{{ m.material }}", "{{ m.folder }}"),
+        (12, 20, 70, 54),
+        "for m in missing",
+    )
+    para(doc, "二、需要整改的问题", g.HEITI)
+    table(
+        doc,
+        ("序号", "指标", "文件", "问题及整改要求"),
+        ("{{ p.no }}", "{{ p.indicator }}", "{{ p.path }}", "{{ p.message }}"),
+        (12, 20, 54, 70),
+        "for p in problems",
+    )
+    para(doc, "{{ closing }}", indent=True)
+    doc.save(str(OUT / "整改清单.docx"))
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    explanation()
+    progress()
+    rectification()
+    print("templates written to", OUT)
