@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from archiver.export import gbstyle as g  # noqa: E402
+from archiver.export import gbstyle as g
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 

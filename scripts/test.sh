@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 echo "==> ruff"
-.venv/bin/ruff check archiver tests
-.venv/bin/ruff format --check archiver tests
+.venv/bin/ruff check archiver tests bench scripts
+.venv/bin/ruff format --check archiver tests bench scripts
 echo "==> mypy"
 .venv/bin/mypy archiver tests
 echo "==> pytest"
