@@ -163,9 +163,125 @@ def rectification() -> None:
     doc.save(str(OUT / "整改清单.docx"))
 
 
+def fields_table(doc, rows, widths_mm=(40, 110)):
+    t = doc.add_table(rows=len(rows), cols=2)
+    t.style = "Table Grid"
+    g.center_table(t)
+    for row, (label, tag) in zip(t.rows, rows, strict=True):
+        g.write_cell(row.cells[0], label, g.HEITI, g.SIZE_3, align=1)
+        g.write_cell(row.cells[1], tag, g.FANGSONG, g.SIZE_3)
+        row.height = Pt(40)
+    g.set_column_widths(t, widths_mm)
+    return t
+
+
+def cover() -> None:
+    doc = new_doc()
+    doc.sections[0].footer.is_linked_to_previous = True
+    for p in doc.sections[0].footer.paragraphs:
+        p.clear()
+    for _ in range(2):
+        para(doc, "")
+    para(doc, "{{ org }}", g.XIAOBIAOSONG, Pt(26), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    para(doc, "案 卷", g.XIAOBIAOSONG, Pt(36), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=24)
+    fields_table(
+        doc,
+        [
+            ("全宗名称", "{{ org }}"),
+            ("类目名称", "{{ category }}"),
+            ("案卷题名", "{{ title }}"),
+            ("起止时间", "{{ period }}"),
+            ("保管期限", "{{ retention }}"),
+            ("件    数", "{{ items }}"),
+            ("页    数", "{{ pages }}"),
+            ("档    号", "{{ archive_no }}"),
+        ],
+    )
+    doc.save(str(OUT / "案卷封面.docx"))
+
+
+def contents() -> None:
+    doc = new_doc()
+    for p in doc.sections[0].footer.paragraphs:
+        p.clear()
+    para(
+        doc, "卷 内 目 录", g.XIAOBIAOSONG, g.SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6
+    )
+    para(doc, "{{ title }}", g.KAITI, g.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    table(
+        doc,
+        ("顺序号", "文号", "责任者", "题名", "日期", "页号", "备注"),
+        (
+            "{{ r.no }}",
+            "{{ r.doc_no }}",
+            "{{ r.author }}",
+            "{{ r.title }}",
+            "{{ r.date }}",
+            "{{ r.pages }}",
+            "{{ r.note }}",
+        ),
+        (14, 10, 22, 46, 20, 16, 28),
+        "for r in rows",
+        size=Pt(9),
+    )
+    doc.save(str(OUT / "卷内目录.docx"))
+
+
+def backnote() -> None:
+    doc = new_doc()
+    for p in doc.sections[0].footer.paragraphs:
+        p.clear()
+    para(
+        doc,
+        "卷 内 备 考 表",
+        g.XIAOBIAOSONG,
+        g.SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=12,
+    )
+    para(doc, "{{ title }}", g.KAITI, g.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    para(doc, "本卷情况说明:", g.HEITI)
+    para(doc, "{%p for line in notes %}")
+    para(doc, "{{ line }}", indent=True)
+    para(doc, "{%p endfor %}")
+    para(doc, "")
+    para(doc, "立卷人:{{ filer }}")
+    para(doc, "检查人:{{ checker }}")
+    para(doc, "立卷时间:{{ date }}")
+    doc.save(str(OUT / "备考表.docx"))
+
+
+def placeholder() -> None:
+    doc = new_doc()
+    for p in doc.sections[0].footer.paragraphs:
+        p.clear()
+    for _ in range(3):
+        para(doc, "")
+    para(
+        doc,
+        "{{ heading }}",
+        g.XIAOBIAOSONG,
+        Pt(30),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=24,
+    )
+    para(doc, "{%p for line in lines %}")
+    para(doc, "{{ line }}", indent=True)
+    para(doc, "{%p endfor %}")
+    doc.save(str(OUT / "占位页.docx"))
+
+
+def build_templates() -> None:
+    cover()
+    contents()
+    backnote()
+    placeholder()
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     explanation()
     progress()
     rectification()
+    build_templates()
     print("templates written to", OUT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,8 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (f27 / "空文件.docx").write_bytes(b"")
     (f27 / "其实是文本.pdf").write_text("这不是PDF", encoding="utf-8")
     fx.mp4_stub(f27 / "现场视频.mp4")
+    with zipfile.ZipFile(f27 / "电子公文.ofd", "w") as zf:
+        zf.writestr("OFD.xml", "<ofd:OFD/>")
     os.symlink("/etc/passwd", f27 / "passwd链接.txt")
     # a GBK-named file (as unpacked from an old zip)
     gbk_name = "旧文件.pdf".encode("gbk")
@@ -133,6 +136,7 @@ def test_broken_files(report: dict[str, Any]) -> None:
     assert codes_at(report, "空文件.docx") == {"empty_file"}
     assert codes_at(report, "其实是文本.pdf") == {"unreadable_file"}
     assert codes_at(report, "现场视频.mp4") == {"unsupported_type"}
+    assert codes_at(report, "电子公文.ofd") == {"unsupported_type"}
     assert codes_at(report, "passwd链接.txt") == {"unsafe_path"}
     (msg,) = [f["message"] for f in by_code(report, "unreadable_file") if "其实是文本" in f["path"]]
     assert "纯文本" in msg and ".pdf" in msg

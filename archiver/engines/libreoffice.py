@@ -72,14 +72,16 @@ def convert_batch(
     outdir: Path,
     *,
     timeout: float = 120.0,
+    batch_timeout: float | None = None,
     soffice: Path | None = None,
     target: str = "pdf",
 ) -> list[ConversionResult]:
     """Convert ``sources`` into ``outdir`` with one soffice process and a private profile.
 
     Each source must have a distinct stem (the output is ``outdir/<stem>.pdf``). When the batch
-    fails or times out, the files without output are retried one by one, so a single bad file
-    costs only itself.
+    fails or times out (``batch_timeout``, by default ``timeout`` + 5 s per file), the files
+    without output are retried one by one with ``timeout`` each, so a bad file costs only
+    itself.
     """
     if not sources:
         return []
@@ -88,12 +90,13 @@ def convert_batch(
     stems = [s.stem for s in sources]
     if len(set(stems)) != len(stems):
         raise ArchiverError("内部错误:同一批转换的文件名(不含扩展名)必须互不相同")
-    error = _run_soffice(exe, list(sources), outdir, timeout * len(sources), target)
+    whole = batch_timeout if batch_timeout is not None else timeout + 5 * len(sources)
+    error = _run_soffice(exe, list(sources), outdir, whole, target)
     results = []
     missing = []
     for src in sources:
         pdf = outdir / f"{src.stem}.{target}"
-        if pdf.is_file() and pdf.stat().st_size > 0:
+        if _complete(pdf):
             results.append(ConversionResult(src, pdf, None))
         else:
             missing.append(src)
@@ -101,7 +104,7 @@ def convert_batch(
         for src in missing:
             err = _run_soffice(exe, [src], outdir, timeout, target)
             pdf = outdir / f"{src.stem}.{target}"
-            ok = pdf.is_file() and pdf.stat().st_size > 0
+            ok = _complete(pdf)
             results.append(
                 ConversionResult(src, pdf if ok else None, None if ok else err or "未生成 PDF")
             )
@@ -109,6 +112,19 @@ def convert_batch(
         results += [ConversionResult(s, None, error) for s in missing]
     order = {s: i for i, s in enumerate(sources)}
     return sorted(results, key=lambda r: order[r.source])
+
+
+def _complete(pdf: Path) -> bool:
+    """Exists and was written to the end (a killed process leaves no %%EOF)."""
+    try:
+        size = pdf.stat().st_size
+        if size == 0:
+            return False
+        with pdf.open("rb") as fh:
+            fh.seek(max(0, size - 2048))
+            return b"%%EOF" in fh.read()
+    except OSError:
+        return False
 
 
 def _run_soffice(

@@ -13,7 +13,9 @@ from pathlib import Path
 
 OFFICE_KINDS = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "pptx", "ppt", "odt", "ods")
 IMAGE_KINDS = ("jpg", "png", "tif", "bmp", "gif", "webp")
-CONVERTIBLE = (*OFFICE_KINDS, *IMAGE_KINDS, "pdf", "txt", "ofd")
+# OFD is recognised but not converted: the converters on PyPI (easyofd, ofd2img) need
+# PyMuPDF, which is AGPL-licensed; offices export OFD to PDF with their OFD reader instead.
+CONVERTIBLE = (*OFFICE_KINDS, *IMAGE_KINDS, "pdf", "txt")
 
 # which extensions are a correct name for each kind
 EXTENSIONS: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,444 @@
+"""``archiver build``: scan → check → plan → convert → render → assemble → publish.
+
+The stages are in their own modules; this one wires them together and writes the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver import __version__
+from archiver.build import publish as pub
+from archiver.build.assemble import (
+    VolumeInfo,
+    backnote_job,
+    contents_job,
+    cover_job,
+    volume_title,
+    write_part,
+)
+from archiver.build.convert import Converter
+from archiver.build.plan import BuildPlan, Doc, errors_blocking, plan_build
+from archiver.build.render import PageRenderer, RenderJob
+from archiver.build.stamp import make_font_pdf
+from archiver.build.volumes import Location, Part, locate, number, split_parts
+from archiver.check import Finding
+from archiver.errors import ArchiverError, ExitCode
+from archiver.pipeline import CheckResult, check_workspace
+from archiver.progress import NullProgress, Progress
+
+
+class StrictBuildError(ArchiverError):
+    exit_code = ExitCode.FINDINGS
+
+
+@dataclass
+class BuildResult:
+    folder: Path | None
+    volumes: list[dict[str, Any]]
+    pages: int
+    included: int
+    missing: int
+    failed: int
+    seconds: float
+    changed: list[str] = field(default_factory=list)
+    plan: BuildPlan | None = None
+
+
+def build_date() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime.now().astimezone()
+
+
+def run_build(
+    start: Path | None,
+    *,
+    out: Path | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    began = time.monotonic()
+    progress = progress or NullProgress()
+    result = check_workspace(start)
+    ws = result.workspace
+    if strict:
+        blocking = errors_blocking(result.findings)
+        if blocking:
+            raise StrictBuildError(
+                f"检查发现 {len(blocking)} 处错误,--strict 模式下不组卷;请先整改:",
+                details=[f"[{f.code}] {f.path or f.unit or ''}:{f.message}" for f in blocking],
+            )
+    plan = plan_build(result)
+    if dry_run:
+        return _summary(None, plan, [], began, [])
+    if out is not None:
+        out = out.resolve()
+        pub.check_destination(out)
+    settings = ws.config.build
+    workers = jobs or settings.jobs or os.cpu_count() or 1
+    cache = ws.config.cache_root
+    with pub.workspace_lock(cache):
+        parent = out.parent if out is not None else ws.config.output_root
+        pub.clean_leftovers(parent)
+        converter = Converter(
+            cache / "conversions", jobs=workers, timeout=settings.timeout, progress=progress.advance
+        )
+        docs = [d for d in plan.all_docs() if d.kind == "file"]
+        progress.start("转换文件", len(docs))
+        converted = converter.convert_all([d.source for d in docs if d.source is not None])
+        progress.finish()
+        for doc in docs:
+            assert doc.source is not None
+            res = converted[doc.source.rel]
+            if res.pdf is None:
+                doc.kind, doc.message = "failed", res.error or "转换失败"
+            else:
+                doc.pdf, doc.pages = str(res.pdf), res.pages
+        for volume in plan.volumes:
+            for section in volume.sections:
+                if section.docs and all(d.kind == "failed" for d in section.docs):
+                    section.status = "failed"
+        renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout)
+        _render_placeholders(plan, renderer, ws.config.drop_folder, result)
+        parts = split_parts(plan, settings.page_cap)
+        locations = _render_pointers(plan, parts, renderer)
+        when = build_date()
+        tmp = pub.new_temp_folder(parent)
+        try:
+            volumes = _write_parts(parts, renderer, result, tmp, when, progress)
+            previous = pub.previous_build(parent, out)
+            changed = _changed(volumes, previous)
+            report = _report(result, plan, parts, locations, volumes, changed, when)
+            (tmp / pub.REPORT).write_text(
+                json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            _write_sources(tmp, result, plan)
+            (tmp / "组卷说明.txt").write_text(_readable_summary(report), encoding="utf-8")
+            pub.write_checksums(tmp)
+            destination = out if out is not None else pub.timestamped(parent, when)
+            folder = pub.publish(tmp, destination)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return _summary(folder, plan, volumes, began, changed)
+
+
+def _summary(
+    folder: Path | None,
+    plan: BuildPlan,
+    volumes: list[dict[str, Any]],
+    began: float,
+    changed: list[str],
+) -> BuildResult:
+    sections = [s for v in plan.volumes for s in v.sections if s.status != "pointer"]
+    return BuildResult(
+        folder=folder,
+        volumes=volumes,
+        pages=sum(v["pages"] for v in volumes),
+        included=sum(1 for s in sections if s.status == "included"),
+        missing=sum(1 for s in sections if s.status == "missing"),
+        failed=sum(1 for s in sections for d in s.docs if d.kind == "failed"),
+        seconds=time.monotonic() - began,
+        changed=changed,
+        plan=plan,
+    )
+
+
+def _render_placeholders(
+    plan: BuildPlan, renderer: PageRenderer, drop: str, result: CheckResult
+) -> None:
+    jobs: list[tuple[Doc, RenderJob]] = []
+    for volume in plan.volumes:
+        for section in volume.sections:
+            ind, mat = section.indicator, section.material
+            for doc in section.docs:
+                if doc.kind == "missing":
+                    folders = result.workspace.layout.folders_for(section.key)
+                    lines = [
+                        f"指标:第{ind.id}项 {ind.text or '(原文缺失)'}",
+                        f"材料({mat.no}):{mat.text}",
+                        f"牵头单位:{'、'.join(mat.lead_units) or '未分配(原表未写牵头单位)'}",
+                    ]
+                    if folders:
+                        lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
+                    jobs.append(
+                        (doc, RenderJob("占位页.docx", {"heading": "本项材料暂缺", "lines": lines}))
+                    )
+                elif doc.kind == "failed":
+                    assert doc.source is not None
+                    lines = [
+                        f"指标:第{ind.id}项 材料({mat.no})",
+                        f"文件:{doc.source.rel}",
+                        f"原因:{doc.message}",
+                        "处理:请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。",
+                    ]
+                    jobs.append(
+                        (doc, RenderJob("占位页.docx", {"heading": "文件无法转换", "lines": lines}))
+                    )
+    renderer.render([job for _, job in jobs])
+    for doc, job in jobs:
+        doc.pdf, doc.pages = str(job.pdf), job.pages
+
+
+def _render_pointers(
+    plan: BuildPlan, parts: list[Part], renderer: PageRenderer
+) -> dict[Any, Location]:
+    """Pointer pages name where the shared material is; re-number if one ran long."""
+    for _ in range(3):
+        locations = locate(parts)
+        jobs: list[tuple[Doc, RenderJob]] = []
+        for part in parts:
+            for section in part.sections:
+                for doc in section.docs:
+                    if doc.kind != "pointer":
+                        continue
+                    assert doc.target is not None
+                    where = locations.get(doc.target)
+                    place = (
+                        f"{where.part.label}《{where.part.volume.category.label}》"
+                        f"第 {where.first}–{where.last} 页"
+                        if where
+                        else "(该材料暂缺)"
+                    )
+                    lines = [
+                        f"第{section.indicator.id}项 材料({section.material.no}):"
+                        f"{section.material.text}",
+                        f"与第{doc.target.indicator}项的材料({doc.target.material})为同一份,"
+                        "只装订一次。",
+                        f"位置:{place}",
+                    ]
+                    jobs.append(
+                        (
+                            doc,
+                            RenderJob(
+                                "占位页.docx",
+                                {
+                                    "heading": f"本项材料见第{doc.target.indicator}项",
+                                    "lines": lines,
+                                },
+                            ),
+                        )
+                    )
+        renderer.render([job for _, job in jobs])
+        changed = False
+        for doc, job in jobs:
+            if doc.pages != job.pages:
+                changed = True
+            doc.pdf, doc.pages = str(job.pdf), job.pages
+        for part in parts:
+            number(part)
+        if not changed:
+            break
+    return locate(parts)
+
+
+def _write_parts(
+    parts: list[Part],
+    renderer: PageRenderer,
+    result: CheckResult,
+    tmp: Path,
+    when: dt.datetime,
+    progress: Progress,
+) -> list[dict[str, Any]]:
+    ws = result.workspace
+    s = ws.config.build
+    cache = ws.config.cache_root
+    font = make_font_pdf(cache / "rendered" / f"stampfont-{_lo_id(cache)}.pdf", s.timeout)
+    jobs: dict[int, tuple[RenderJob, RenderJob, RenderJob]] = {}
+    for part in parts:
+        info = _info(result, part, when)
+        jobs[id(part)] = (cover_job(info, part), contents_job(info, part), backnote_job(info, part))
+    renderer.render([j for trio in jobs.values() for j in trio])
+    volumes = []
+    progress.start("装订案卷", len(parts))
+    for part in parts:
+        cover, contents, back = jobs[id(part)]
+        path = tmp / part.file_name
+        total = write_part(part, [cover, contents], back, font, s.stamp_position, path)
+        volumes.append(
+            {
+                "file": part.file_name,
+                "title": volume_title(ws.manifest.title, part),
+                "volume": part.volume.number,
+                "part": part.number,
+                "pages": total,
+                "document_pages": part.pages,
+                "sha256": pub.sha256_file(path),
+            }
+        )
+        progress.advance()
+    progress.finish()
+    return volumes
+
+
+def _lo_id(cache: Path) -> str:
+    from archiver.build.convert import Converter
+
+    return Converter(cache / "conversions", jobs=1, timeout=60).lo_id()
+
+
+def _info(result: CheckResult, part: Part, when: dt.datetime) -> VolumeInfo:
+    ws = result.workspace
+    s = ws.config.build
+    return VolumeInfo(
+        org=ws.config.org,
+        title=volume_title(ws.manifest.title, part),
+        retention=s.retention,
+        fonds_no=s.fonds_no,
+        filer=s.filer,
+        checker=s.checker,
+        date=when.date(),
+    )
+
+
+def _changed(volumes: list[dict[str, Any]], previous: dict[str, Any] | None) -> list[str]:
+    if previous is None:
+        return [v["file"] for v in volumes]
+    before = {v.get("file"): v.get("sha256") for v in previous.get("volumes", [])}
+    return [v["file"] for v in volumes if before.get(v["file"]) != v["sha256"]]
+
+
+def _report(
+    result: CheckResult,
+    plan: BuildPlan,
+    parts: list[Part],
+    locations: dict[Any, Location],
+    volumes: list[dict[str, Any]],
+    changed: list[str],
+    when: dt.datetime,
+) -> dict[str, Any]:
+    materials: list[dict[str, Any]] = []
+    for part in parts:
+        for section in part.sections:
+            files = []
+            for doc in section.docs:
+                if doc.kind in ("file", "failed"):
+                    assert doc.source is not None
+                    first, last = part.page_range(doc)
+                    files.append(
+                        {
+                            "path": doc.source.rel,
+                            "pages": doc.pages if doc.kind == "file" else 0,
+                            "first_page": first,
+                            "last_page": last,
+                            "status": "included" if doc.kind == "file" else "failed",
+                            "message": doc.message,
+                        }
+                    )
+            entry: dict[str, Any] = {
+                "indicator": section.indicator.id,
+                "material": section.material.no,
+                "text": section.material.text,
+                "units": list(section.material.lead_units),
+                "files": files,
+            }
+            if section.status == "pointer":
+                where = locations.get(section.key)
+                own = part.page_range(section.docs[0])
+                entry.update(
+                    {
+                        "status": "shared",
+                        "same_as": {
+                            "indicator": section.key.indicator,
+                            "material": section.key.material,
+                        },
+                        "volume": where.part.file_name if where else None,
+                        "first_page": where.first if where else None,
+                        "last_page": where.last if where else None,
+                        "pointer": {"volume": part.file_name, "page": own[0]},
+                    }
+                )
+            else:
+                loc = locations.get(section.key)
+                entry.update(
+                    {
+                        "status": section.status,
+                        "volume": part.file_name,
+                        "first_page": loc.first if loc else None,
+                        "last_page": loc.last if loc else None,
+                    }
+                )
+            materials.append(entry)
+    for volume in plan.volumes:
+        for ind in volume.no_material:
+            materials.append(
+                {
+                    "indicator": ind.id,
+                    "material": None,
+                    "text": ind.no_materials or "(原表未列上报资料)",
+                    "units": list(ind.lead_units),
+                    "status": "not_required",
+                    "volume": None,
+                    "first_page": None,
+                    "last_page": None,
+                    "files": [],
+                }
+            )
+    ws = result.workspace
+    return {
+        "generator": "archiver",
+        "version": __version__,
+        "date": when.date().isoformat(),
+        "org": ws.config.org,
+        "manifest": ws.manifest.title,
+        "level": ws.config.level,
+        "volumes": volumes,
+        "materials": materials,
+        "changed_since_previous": changed,
+        "findings": {
+            "errors": sum(1 for f in result.findings if f.severity == "error"),
+            "warnings": sum(1 for f in result.findings if f.severity == "warning"),
+        },
+    }
+
+
+def _write_sources(tmp: Path, result: CheckResult, plan: BuildPlan) -> None:
+    lines = []
+    for doc in plan.all_docs():
+        if doc.source is not None and doc.source.facts is not None:
+            lines.append(f"{doc.source.facts.sha256}  {doc.source.rel}\n")
+    (tmp / pub.SOURCES).write_text(
+        "".join(sorted(set(lines), key=lambda s: s[66:])), encoding="utf-8", newline="\n"
+    )
+
+
+def _readable_summary(report: dict[str, Any]) -> str:
+    mats = report["materials"]
+    count = {
+        k: sum(1 for m in mats if m["status"] == k)
+        for k in ("included", "missing", "failed", "shared", "not_required")
+    }
+    lines = [
+        f"{report['org']} 组卷结果",
+        f"清单:{report['manifest']}(级别 {report['level']})",
+        f"组卷日期:{report['date']},archiver {report['version']}",
+        "",
+        f"案卷 {len(report['volumes'])} 个,共 {sum(v['pages'] for v in report['volumes'])} 页:",
+    ]
+    for v in report["volumes"]:
+        lines.append(f"  {v['file']}  {v['pages']} 页")
+    lines += [
+        "",
+        f"材料:已装订 {count['included']} 份,暂缺 {count['missing']} 份,"
+        f"转换失败 {count['failed']} 份,共用 {count['shared']} 处,"
+        f"不需提供 {count['not_required']} 项",
+        f"与上次组卷相比有变化的案卷:{'、'.join(report['changed_since_previous']) or '无'}",
+        "",
+        "核对完整性:在本文件夹中运行 sha256sum -c SHA256SUMS,或 archiver verify 本文件夹",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+__all__ = ["BuildResult", "Finding", "run_build"]

@@ -1,0 +1,256 @@
+"""Assemble one part (册) of a volume into a PDF, GB/T 9705 order:
+
+案卷封面 → 卷内目录 → the documents (stamped page numbers from 1) → 卷内备考表.
+
+/PageLabels make the viewer's page number equal the printed one (cover and contents in
+roman numerals, the 备考表 as “备考1”); bookmarks go 二级指标 → indicator → material → file,
+each to its first page. Parts are written one at a time so memory does not grow with the
+archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archiver.build.plan import Doc
+from archiver.build.render import RenderJob
+from archiver.build.stamp import Stamper
+from archiver.build.volumes import Part
+
+RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+
+
+@dataclass(frozen=True)
+class VolumeInfo:
+    org: str
+    title: str  # 案卷题名
+    retention: str
+    fonds_no: str
+    filer: str
+    checker: str
+    date: dt.date
+
+
+def volume_title(manifest_title: str, part: Part) -> str:
+    base = manifest_title.removesuffix("责任分工表").removesuffix("指标体系")
+    text = f"{base}材料——{part.volume.category.label}"
+    if part.count > 1:
+        text += f"(第{part.number}册)"
+    return text
+
+
+def _period(docs: list[Doc]) -> str:
+    dates = sorted(d.date for d in docs if d.date)
+    if not dates:
+        return "—"
+    first, last = dates[0], dates[-1]
+    return f"{first[:4]}.{first[4:6]}—{last[:4]}.{last[4:6]}"
+
+
+def archive_no(info: VolumeInfo, part: Part) -> str:
+    code = RETENTION_CODES.get(info.retention, info.retention)
+    no = f"{info.date.year}-{code}-{part.volume.number:03d}"
+    if part.count > 1:
+        no += f"-{part.number}"
+    return f"{info.fonds_no}-{no}" if info.fonds_no else no
+
+
+def cover_job(info: VolumeInfo, part: Part) -> RenderJob:
+    files = [d for d in part.docs if d.kind == "file"]
+    return RenderJob(
+        "案卷封面.docx",
+        {
+            "org": info.org,
+            "category": part.volume.category.label,
+            "title": info.title,
+            "period": _period(files),
+            "retention": info.retention,
+            "items": str(len(files)),
+            "pages": str(part.pages),
+            "archive_no": archive_no(info, part),
+        },
+    )
+
+
+def contents_job(info: VolumeInfo, part: Part) -> RenderJob:
+    rows: list[dict[str, str]] = []
+    for section in part.sections:
+        for doc in section.docs:
+            first, last = part.page_range(doc)
+            note = f"第{section.indicator.id}项材料{section.material.no}"
+            title = doc.title
+            if doc.kind != "file":
+                title = f"[{doc.title}]"  # a title written by the filer goes in [ ]
+            rows.append(
+                {
+                    "no": str(len(rows) + 1),
+                    "doc_no": "",
+                    "author": doc.unit,
+                    "title": title,
+                    "date": doc.date,
+                    "pages": str(first) if first == last else f"{first}-{last}",
+                    "note": note,
+                }
+            )
+    for ind in part.no_material:
+        rows.append(
+            {
+                "no": "",
+                "doc_no": "",
+                "author": "、".join(ind.lead_units),
+                "title": f"[第{ind.id}项 {ind.no_materials or '原表未列上报资料'}]",
+                "date": "",
+                "pages": "",
+                "note": "不需提供材料",
+            }
+        )
+    if not rows:
+        rows.append(
+            {
+                "no": "",
+                "doc_no": "",
+                "author": "",
+                "title": "(本卷无文件)",
+                "date": "",
+                "pages": "",
+                "note": "",
+            }
+        )
+    return RenderJob("卷内目录.docx", {"title": info.title, "rows": rows})
+
+
+def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
+    files = [d for d in part.docs if d.kind == "file"]
+    missing = [s for s in part.sections if s.status == "missing"]
+    failed = [d for d in part.docs if d.kind == "failed"]
+    notes = [f"本卷共 {len(files)} 件、{part.pages} 页(不含案卷封面、卷内目录和本表)。"]
+    if missing:
+        items = ";".join(
+            f"第{s.indicator.id}项材料{s.material.no}"
+            f"({'、'.join(s.material.lead_units) or '未分配'})"
+            for s in missing
+        )
+        notes.append(f"缺损:暂缺材料 {len(missing)} 项,已以“本项材料暂缺”页标示:{items}。")
+    else:
+        notes.append("缺损:无。")
+    if failed:
+        notes.append(
+            f"无法转换的文件 {len(failed)} 个,已以说明页代替:"
+            + ";".join(d.title for d in failed)
+            + "。"
+        )
+    pointers = [s for s in part.sections if s.status == "pointer"]
+    if pointers:
+        notes.append(
+            "共用材料:"
+            + ";".join(
+                f"第{s.indicator.id}项材料{s.material.no}见第{s.key.indicator}项" for s in pointers
+            )
+            + "。"
+        )
+    if part.no_material:
+        notes.append(
+            "不需提供材料的指标:" + "、".join(f"第{i.id}项" for i in part.no_material) + "。"
+        )
+    date = f"{info.date.year}年{info.date.month}月{info.date.day}日"
+    return RenderJob(
+        "备考表.docx",
+        {
+            "title": info.title,
+            "notes": notes,
+            "filer": info.filer or "",
+            "checker": info.checker or "",
+            "date": date,
+        },
+    )
+
+
+def write_part(
+    part: Part, front: list[RenderJob], back: RenderJob, font_pdf: Path, position: str, out: Path
+) -> int:
+    """Write the part's PDF to ``out``; return its total page count."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
+
+    writer = PdfWriter()
+    n_front = 0
+    for job in front:
+        assert job.pdf is not None
+        writer.append(str(job.pdf), import_outline=False)
+        n_front += job.pages
+    first_doc = len(writer.pages)
+    for doc in part.docs:
+        reader = PdfReader(doc.pdf, strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        writer.append(reader, import_outline=False)
+    n_docs = len(writer.pages) - first_doc
+    assert back.pdf is not None
+    writer.append(str(back.pdf), import_outline=False)
+    total = len(writer.pages)
+
+    stamper = Stamper(writer, font_pdf, position)
+    for i in range(n_docs):
+        stamper.stamp(writer.pages[first_doc + i], i + 1)
+
+    roman, decimal = PageLabelStyle.LOWERCASE_ROMAN, PageLabelStyle.DECIMAL
+    if n_front:
+        writer.set_page_label(0, n_front - 1, style=roman, start=1)
+    if n_docs:
+        writer.set_page_label(first_doc, first_doc + n_docs - 1, style=decimal, start=1)
+    writer.set_page_label(first_doc + n_docs, total - 1, style=decimal, prefix="备考", start=1)
+
+    _outline(writer, part, first_doc, front, n_front, first_doc + n_docs)
+    writer.add_metadata(
+        {"/Title": volume_label(part), "/Producer": "archiver", "/Creator": "archiver"}
+    )
+    writer.page_mode = "/UseOutlines"
+    with out.open("wb") as fh:
+        writer.write(fh)
+    return total
+
+
+def volume_label(part: Part) -> str:
+    return f"{part.label} {part.volume.category.label}"
+
+
+def _outline(
+    writer: Any, part: Part, first_doc: int, front: list[RenderJob], n_front: int, back_index: int
+) -> None:
+    writer.add_outline_item(title="案卷封面", page_number=0)
+    if len(front) > 1:
+        writer.add_outline_item(title="卷内目录", page_number=front[0].pages)
+    current_cat: tuple[str, Any] | None = None
+    current_ind: tuple[str, Any] | None = None
+    for section in part.sections:
+        if not section.docs:
+            continue
+        start = first_doc + part.first_page[id(section.docs[0])] - 1
+        cats = section.indicator.category_names
+        cat_name = cats[1] if len(cats) > 1 else cats[0] if cats else ""
+        if current_cat is None or current_cat[0] != cat_name:
+            current_cat = (cat_name, writer.add_outline_item(title=cat_name, page_number=start))
+            current_ind = None
+        ind = section.indicator
+        if current_ind is None or current_ind[0] != ind.id:
+            title = f"第{ind.id}项 {_short(ind.text)}"
+            current_ind = (
+                ind.id,
+                writer.add_outline_item(title=title, page_number=start, parent=current_cat[1]),
+            )
+        mat = section.material
+        mat_item = writer.add_outline_item(
+            title=f"材料{mat.no} {_short(mat.text)}", page_number=start, parent=current_ind[1]
+        )
+        for doc in section.docs:
+            page = first_doc + part.first_page[id(doc)] - 1
+            writer.add_outline_item(title=doc.title, page_number=page, parent=mat_item)
+    writer.add_outline_item(title="卷内备考表", page_number=back_index)
+
+
+def _short(text: str, n: int = 24) -> str:
+    text = text.strip()
+    return text if len(text) <= n else text[:n] + "…"

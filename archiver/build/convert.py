@@ -1,0 +1,270 @@
+"""Convert every included file to PDF, with a cache keyed by content hash and converter.
+
+- office files (docx, doc, wps, xlsx, xls, rtf, odt …) and txt: LibreOffice headless, in
+  batches, one private profile per process, batches in parallel across ``jobs`` workers;
+  a batch that fails or hangs is retried file by file, so one bad file costs only itself;
+- images: img2pdf (engines.images);
+- PDFs: used as they are; a PDF with only an owner password is decrypted into the cache.
+
+The cache lives in ``.archiver/conversions/<sha256>-<converter>.pdf``: an unchanged file is
+never converted twice. Failures are remembered too (``.fail`` with the reason), except
+timeouts, which may be passing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver.engines import libreoffice
+from archiver.errors import ArchiverError
+from archiver.scan.inventory import ScannedFile
+
+OFFICE = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx", "ppt")
+IMAGES = ("jpg", "png", "tif", "bmp", "gif", "webp")
+BATCH = 12
+CONVERSION_VERSION = 1  # bump when our own conversion steps change
+
+
+@dataclass(frozen=True)
+class Converted:
+    pdf: Path | None
+    pages: int
+    error: str | None = None
+
+
+def page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf), strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return len(reader.pages)
+
+
+class Converter:
+    def __init__(
+        self,
+        cache_dir: Path,
+        *,
+        jobs: int,
+        timeout: float,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.cache = cache_dir
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.progress = progress or (lambda n: None)
+        self._lo_id: str | None = None
+
+    # -- cache ---------------------------------------------------------------------------
+    def _key(self, sha: str, engine: str) -> str:
+        return f"{sha}-{engine}-v{CONVERSION_VERSION}"
+
+    def _engine_id(self, kind: str) -> str:
+        if kind in OFFICE or kind == "txt":
+            return self.lo_id()
+        if kind in IMAGES:
+            import img2pdf
+
+            return f"img2pdf{img2pdf.__version__}"
+        return "pdf"
+
+    def lo_id(self) -> str:
+        if self._lo_id is None:
+            exe = libreoffice.find_soffice()
+            program = exe.resolve().parent
+            h = hashlib.sha1()
+            for name in ("versionrc", "version.ini"):
+                f = program / name
+                if f.is_file():
+                    h.update(f.read_bytes())
+            h.update(str(exe.resolve().stat().st_size).encode())
+            self._lo_id = "lo" + h.hexdigest()[:10]
+        return self._lo_id
+
+    def cached(self, f: ScannedFile) -> Converted | None:
+        assert f.facts is not None
+        if f.facts.kind == "pdf" and not f.facts.owner_password_only:
+            return Converted(f.path, f.facts.pages or page_count(f.path))
+        key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
+        pdf = self.cache / f"{key}.pdf"
+        if pdf.is_file():
+            return Converted(pdf, page_count(pdf))
+        fail = self.cache / f"{key}.fail"
+        if fail.is_file():
+            return Converted(None, 0, json.loads(fail.read_text(encoding="utf-8"))["error"])
+        return None
+
+    def _store(
+        self,
+        f: ScannedFile,
+        produced: Path | None,
+        error: str | None,
+        remember_failure: bool = True,
+    ) -> Converted:
+        assert f.facts is not None
+        key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
+        if produced is not None:
+            try:
+                pages = page_count(produced)
+            except Exception as exc:
+                return self._store(f, None, f"转换结果无法打开({type(exc).__name__})")
+            if pages == 0:
+                return self._store(f, None, "转换结果没有页面")
+            target = self.cache / f"{key}.pdf"
+            tmp = self.cache / f".{key}.part"
+            shutil.copyfile(produced, tmp)
+            tmp.replace(target)
+            return Converted(target, pages)
+        message = error or "转换失败"
+        if remember_failure:
+            (self.cache / f"{key}.fail").write_text(
+                json.dumps({"error": message}, ensure_ascii=False), encoding="utf-8"
+            )
+        return Converted(None, 0, message)
+
+    # -- conversion ----------------------------------------------------------------------
+    def convert_all(self, files: list[ScannedFile]) -> dict[str, Converted]:
+        """Convert (or take from cache) every file; keyed by ``ScannedFile.rel``."""
+        results: dict[str, Converted] = {}
+        todo: dict[str, list[ScannedFile]] = {}  # sha → files with that content
+        for f in files:
+            hit = self.cached(f)
+            if hit is not None:
+                results[f.rel] = hit
+                self.progress(1)
+            else:
+                assert f.facts is not None
+                todo.setdefault(f.facts.sha256, []).append(f)
+        unique = [group[0] for group in todo.values()]
+        office = [
+            f for f in unique if f.facts and (f.facts.kind in OFFICE or f.facts.kind == "txt")
+        ]
+        others = [f for f in unique if f not in office]
+        done: dict[str, Converted] = {}
+        for f in others:
+            done[f.rel] = self._convert_simple(f)
+            self.progress(len(todo[f.facts.sha256]) if f.facts else 1)
+        if office:
+            done.update(self._convert_office(office, todo))
+        for group in todo.values():
+            first = done[group[0].rel]
+            for f in group:
+                results[f.rel] = first
+        return results
+
+    def _convert_simple(self, f: ScannedFile) -> Converted:
+        assert f.facts is not None
+        with tempfile.TemporaryDirectory(prefix="archiver-img-") as tmp:
+            out = Path(tmp) / "out.pdf"
+            try:
+                if f.facts.kind in IMAGES:
+                    from archiver.engines.images import image_to_pdf
+
+                    image_to_pdf(f.path, out)
+                else:  # an owner-password PDF: write a decrypted copy
+                    _decrypt_copy(f.path, out)
+            except ArchiverError as exc:
+                return self._store(f, None, exc.message)
+            except Exception as exc:
+                return self._store(f, None, f"{type(exc).__name__}: {exc}")
+            return self._store(f, out, None)
+
+    def _convert_office(
+        self, files: list[ScannedFile], todo: dict[str, list[ScannedFile]]
+    ) -> dict[str, Converted]:
+        batches = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
+        out: dict[str, Converted] = {}
+
+        def work(batch: list[ScannedFile]) -> dict[str, Converted]:
+            return self._office_batch(batch, todo)
+
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            for part in pool.map(work, batches):
+                out.update(part)
+        return out
+
+    def _office_batch(
+        self, batch: list[ScannedFile], todo: dict[str, list[ScannedFile]]
+    ) -> dict[str, Converted]:
+        results: dict[str, Converted] = {}
+        with tempfile.TemporaryDirectory(prefix="archiver-conv-") as tmp:
+            work = Path(tmp)
+            sources: dict[Path, ScannedFile] = {}
+            for f in batch:
+                assert f.facts is not None
+                src = work / "in" / f"{f.facts.sha256[:32]}{_suffix(f)}"
+                src.parent.mkdir(exist_ok=True)
+                if f.facts.kind == "txt":
+                    _text_to_docx(f.path, src)
+                else:
+                    shutil.copyfile(f.path, src)
+                sources[src] = f
+            try:
+                converted = libreoffice.convert_batch(
+                    list(sources),
+                    work / "out",
+                    timeout=self.timeout,
+                    batch_timeout=self.timeout + 5 * len(sources),
+                )
+            except ArchiverError as exc:
+                converted = [libreoffice.ConversionResult(s, None, exc.message) for s in sources]
+            for res in converted:
+                f = sources[res.source]
+                timed_out = bool(res.error and "超过" in res.error and "秒" in res.error)
+                results[f.rel] = self._store(
+                    f, res.pdf, _office_error(res.error), remember_failure=not timed_out
+                )
+                assert f.facts is not None
+                self.progress(len(todo[f.facts.sha256]))
+        return results
+
+
+def _suffix(f: ScannedFile) -> str:
+    assert f.facts is not None
+    kind = f.facts.kind
+    if kind == "txt":
+        return ".docx"
+    if kind in ("wps", "et"):
+        return "." + kind
+    return f.path.suffix.lower() or f".{kind}"
+
+
+def _office_error(error: str | None) -> str | None:
+    if error is None:
+        return None
+    return f"LibreOffice 转换失败:{error}"
+
+
+def _text_to_docx(source: Path, out: Path) -> None:
+    from docx import Document
+
+    from archiver.export import gbstyle as g
+    from archiver.wordcount import read_text_file
+
+    doc = Document()
+    g.set_style_font(doc.styles["Normal"], g.FANGSONG, g.SIZE_XIAO4)
+    g.set_document_language(doc)
+    g.page_setup(doc.sections[0])
+    for line in read_text_file(source).splitlines():
+        doc.add_paragraph(line)
+    doc.save(str(out))
+
+
+def _decrypt_copy(source: Path, out: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(str(source), strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    writer = PdfWriter(clone_from=reader)
+    with out.open("wb") as fh:
+        writer.write(fh)

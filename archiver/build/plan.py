@@ -1,0 +1,170 @@
+"""Plan the archive (pure): which documents go into which volume, in which order.
+
+One volume per 一级指标. Inside: indicators in manifest order; for each, its explanations
+first, then evidence; a material's files in natural order (2 before 10); a material several
+units lead holds every unit's files, unit by unit. A material shared by several indicators is
+printed once, under its owner; the others get a one-page pointer. A material with no usable
+file gets a “本项材料暂缺” page. Splitting into parts (册) happens later, once page counts
+are known (``number_pages``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archiver.check import ERROR, Finding
+from archiver.manifest.model import Category, Indicator, Manifest, Material
+from archiver.pipeline import CheckResult
+from archiver.scan.inventory import ScannedFile
+from archiver.scan.sniff import CONVERTIBLE, name_matches
+from archiver.workspace.layout import UNASSIGNED, MaterialKey, material_key
+
+
+@dataclass
+class Doc:
+    """One document in a volume: a source file, or a page archiver writes."""
+
+    kind: str  # file | missing | failed | pointer
+    title: str
+    unit: str
+    source: ScannedFile | None = None
+    message: str = ""  # for placeholders: what is missing / why it failed
+    date: str = ""  # YYYYMMDD when known
+    pages: int = 0  # filled in after conversion
+    pdf: str = ""  # path of the PDF to include (converted or rendered)
+    target: MaterialKey | None = None  # for pointers: the material pointed to
+
+
+@dataclass
+class Section:
+    """One material of one indicator, with its documents."""
+
+    indicator: Indicator
+    material: Material
+    key: MaterialKey
+    docs: list[Doc] = field(default_factory=list)
+    status: str = "included"  # included | missing | failed | pointer
+
+    @property
+    def pages(self) -> int:
+        return sum(d.pages for d in self.docs)
+
+
+@dataclass
+class VolumePlan:
+    number: int  # 1-based, in category order
+    category: Category
+    sections: list[Section] = field(default_factory=list)
+    no_material: list[Indicator] = field(default_factory=list)  # 不需提供材料 rows
+
+
+@dataclass
+class BuildPlan:
+    volumes: list[VolumePlan]
+    level: str
+
+    def all_docs(self) -> list[Doc]:
+        return [d for v in self.volumes for s in v.sections for d in s.docs]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[object, ...]:
+    """“2” before “10”: digit runs compare as numbers."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(text))
+
+
+def usable(f: ScannedFile) -> bool:
+    facts = f.facts
+    return (
+        facts is not None
+        and f.link is None
+        and facts.problem is None
+        and facts.kind in CONVERTIBLE
+        and name_matches(facts.kind, f.path)
+    )
+
+
+def _file_date(f: ScannedFile) -> str:
+    from archiver.scan.facts import dates_in_name
+
+    named = dates_in_name(f.path.name)
+    if named:
+        return min(named).strftime("%Y%m%d")
+    if f.facts and f.facts.dates:
+        return min(f.facts.dates).replace("-", "")
+    return ""
+
+
+def _title(f: ScannedFile) -> str:
+    name = f.rel.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def plan_build(result: CheckResult) -> BuildPlan:
+    ws = result.workspace
+    manifest, level = ws.manifest, ws.config.level
+    files_by: dict[tuple[MaterialKey, str], list[ScannedFile]] = {}
+    for f in result.inventory.files:
+        if f.folder is not None and f.folder.collects is not None and usable(f):
+            files_by.setdefault((f.folder.collects, f.folder.unit), []).append(f)
+    volumes: dict[str, VolumePlan] = {}
+    for cat in manifest.categories:
+        volumes[cat.no] = VolumePlan(len(volumes) + 1, cat)
+    for ind in manifest.indicators_for(level):
+        vol = volumes[ind.category[0]]
+        if not ind.materials:
+            vol.no_material.append(ind)
+            continue
+        ordered = sorted(ind.materials, key=lambda m: (m.kind != "explanation", m.no))
+        for mat in ordered:
+            vol.sections.append(_section(ind, mat, files_by, manifest))
+    used = [v for v in volumes.values() if v.sections or v.no_material]
+    for i, v in enumerate(used, start=1):
+        v.number = i
+    return BuildPlan(used, level)
+
+
+def _section(
+    ind: Indicator,
+    mat: Material,
+    files_by: dict[tuple[MaterialKey, str], list[ScannedFile]],
+    manifest: Manifest,
+) -> Section:
+    key = material_key(ind, mat)
+    section = Section(ind, mat, key)
+    units = mat.lead_units or (UNASSIGNED,)
+    if mat.same_as is not None:
+        section.status = "pointer"
+        section.docs.append(
+            Doc(
+                "pointer",
+                f"材料见第{key.indicator}项",
+                units[0],
+                target=key,
+                message=f"本项材料与第{key.indicator}项的材料({key.material})为同一份,只装订一次",
+            )
+        )
+        return section
+    for unit in units:
+        files = sorted(files_by.get((key, unit), []), key=lambda f: natural_key(f.rel))
+        for f in files:
+            section.docs.append(Doc("file", _title(f), unit, source=f, date=_file_date(f)))
+    if not section.docs:
+        section.status = "missing"
+        who = "、".join(mat.lead_units) or "未分配(原表未写牵头单位)"
+        section.docs.append(
+            Doc(
+                "missing",
+                "本项材料暂缺",
+                units[0],
+                message=f"第{ind.id}项 材料({mat.no}):{mat.text}。牵头单位:{who}。",
+            )
+        )
+    return section
+
+
+def errors_blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == ERROR]

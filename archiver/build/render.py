@@ -1,0 +1,82 @@
+"""Render archiver's own pages (cover, contents, 备考表, placeholders) to PDF, cached.
+
+Each page set comes from a docxtpl template (``templates/docx/``, overridable per
+workspace) and is converted by LibreOffice. The PDF is cached under a key made of the
+template's bytes and the rendering context, so an unchanged cover is not rendered again; all
+pages missing from the cache are converted in one LibreOffice batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archiver.build.convert import page_count
+from archiver.docxrender import render_docx, template_path
+from archiver.engines import libreoffice
+from archiver.errors import ExternalProgramError
+
+
+@dataclass
+class RenderJob:
+    template: str
+    context: dict[str, Any]
+    pdf: Path | None = None
+    pages: int = 0
+
+
+class PageRenderer:
+    def __init__(self, cache_dir: Path, workspace: Path, timeout: float) -> None:
+        self.cache = cache_dir
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.workspace = workspace
+        self.timeout = timeout
+
+    def key(self, job: RenderJob) -> str:
+        h = hashlib.sha256()
+        h.update(template_path(job.template, self.workspace).read_bytes())
+        h.update(json.dumps(job.context, ensure_ascii=False, sort_keys=True).encode())
+        return h.hexdigest()[:40]
+
+    def render(self, jobs: list[RenderJob]) -> None:
+        """Fill in ``pdf`` and ``pages`` of every job."""
+        todo: dict[str, list[RenderJob]] = {}
+        for job in jobs:
+            key = self.key(job)
+            pdf = self.cache / f"{key}.pdf"
+            if pdf.is_file():
+                job.pdf, job.pages = pdf, page_count(pdf)
+            else:
+                todo.setdefault(key, []).append(job)
+        if not todo:
+            return
+        with tempfile.TemporaryDirectory(prefix="archiver-pages-") as tmp:
+            work = Path(tmp)
+            sources = []
+            for key, group in todo.items():
+                src = work / f"{key}.docx"
+                render_docx(group[0].template, group[0].context, src, self.workspace)
+                sources.append(src)
+            results = []
+            for i in range(0, len(sources), 40):
+                results += libreoffice.convert_batch(
+                    sources[i : i + 40], work / "out", timeout=self.timeout
+                )
+            for res in results:
+                if res.pdf is None:
+                    raise ExternalProgramError(
+                        f"无法生成档案页面(封面、目录或占位页):{res.error};"
+                        "请确认 LibreOffice 可以正常运行"
+                    )
+                key = res.source.stem
+                target = self.cache / f"{key}.pdf"
+                tmp_target = self.cache / f".{key}.part"
+                shutil.copyfile(res.pdf, tmp_target)
+                tmp_target.replace(target)
+                for job in todo[key]:
+                    job.pdf, job.pages = target, page_count(target)

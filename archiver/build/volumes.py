@@ -1,0 +1,99 @@
+"""Split volumes into parts (册) and number their pages (pure, once page counts are known).
+
+A part never splits a material; a material larger than the cap gets a part of its own.
+Document pages are numbered from 1 in each part; the cover and contents are unnumbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archiver.build.plan import BuildPlan, Doc, Section, VolumePlan
+from archiver.manifest.model import Indicator
+from archiver.workspace.layout import MaterialKey
+from archiver.workspace.naming import safe_name
+
+
+@dataclass
+class Part:
+    volume: VolumePlan
+    number: int  # 1-based part number within the volume
+    count: int  # parts in the volume
+    sections: list[Section] = field(default_factory=list)
+    no_material: list[Indicator] = field(default_factory=list)
+    first_page: dict[int, int] = field(default_factory=dict)  # id(doc) → first page
+
+    @property
+    def file_name(self) -> str:
+        base = f"{self.volume.number:02d}_{self.volume.category.name}"
+        if self.count > 1:
+            base += f"_第{self.number}册"
+        return safe_name(base, 80) + ".pdf"
+
+    @property
+    def label(self) -> str:
+        """How people name it: 第1卷 or 第2卷第1册."""
+        text = f"第{self.volume.number}卷"
+        return text + (f"第{self.number}册" if self.count > 1 else "")
+
+    @property
+    def docs(self) -> list[Doc]:
+        return [d for s in self.sections for d in s.docs]
+
+    @property
+    def pages(self) -> int:
+        return sum(d.pages for d in self.docs)
+
+    def page_range(self, doc: Doc) -> tuple[int, int]:
+        first = self.first_page[id(doc)]
+        return first, first + max(doc.pages, 1) - 1
+
+
+def split_parts(plan: BuildPlan, cap: int) -> list[Part]:
+    parts: list[Part] = []
+    for vol in plan.volumes:
+        chunks: list[list[Section]] = [[]]
+        pages = 0
+        for section in vol.sections:
+            if chunks[-1] and pages + section.pages > cap:
+                chunks.append([])
+                pages = 0
+            chunks[-1].append(section)
+            pages += section.pages
+        for i, chunk in enumerate(chunks, start=1):
+            part = Part(vol, i, len(chunks), chunk)
+            if i == 1:
+                part.no_material = list(vol.no_material)
+            parts.append(part)
+    for part in parts:
+        number(part)
+    return parts
+
+
+def number(part: Part) -> None:
+    page = 1
+    part.first_page = {}
+    for doc in part.docs:
+        part.first_page[id(doc)] = page
+        page += doc.pages
+
+
+@dataclass(frozen=True)
+class Location:
+    part: Part
+    first: int
+    last: int
+
+
+def locate(parts: list[Part]) -> dict[MaterialKey, Location]:
+    """Where each collected material's pages are (pointers excluded)."""
+    out: dict[MaterialKey, Location] = {}
+    for part in parts:
+        for section in part.sections:
+            if section.status == "pointer" or not section.docs:
+                continue
+            first = part.first_page[id(section.docs[0])]
+            last_doc = section.docs[-1]
+            last = part.page_range(last_doc)[1]
+            out[section.key] = Location(part, first, last)
+    return out
