@@ -285,3 +285,20 @@ def verify_cmd(folder: Path) -> None:
     n = len(report.missing) + len(report.changed) + len(report.unexpected)
     click.echo(f"核对未通过:{n} 处不一致(共核对 {report.checked} 个文件)")
     click.get_current_context().exit(int(ExitCode.FINDINGS))
+
+
+@cli.command("demo", context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(path_type=Path))
+@handle_errors
+def demo(directory: Path) -> None:
+    """生成一个完整的演示工作区 DIRECTORY(附1,市级),用来试用全部功能。
+
+    内容是按固定规则生成的:有长短不一的情况说明(个别超过字数、一份仍是模板)、多页 PDF、
+    照片、Excel 台账、横向页面、几个损坏的文件,约四分之一的材料尚未提供。
+    生成后可以运行 archiver check、archiver status、archiver build 查看效果。
+    """
+    from archiver.demo import create_demo
+
+    root = create_demo(directory)
+    click.echo(f"已生成演示工作区:{root}")
+    click.echo(f"下一步:archiver check {root}  或  archiver build {root}")

@@ -8,17 +8,52 @@ naming the template and the field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from archiver.errors import ArchiverError
-from archiver.fsutil import atomic_path
+from archiver.fsutil import atomic_path, reproducible_zip
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docx"
 
 
 class TemplateError(ArchiverError):
     pass
+
+
+@dataclass(frozen=True)
+class Link:
+    """Rich text for a ``{{r field }}`` tag: ``text``, a hyperlink to ``url`` when given."""
+
+    text: str
+    url: str | None = None
+    size: float | None = None  # points; the template's size when None
+
+    def __str__(self) -> str:  # how it reads where a template prints it as plain text
+        return self.text
+
+
+def _with_links(value: Any, tpl: Any) -> Any:
+    """Replace every :class:`Link` in the context by a docxtpl RichText hyperlink."""
+    from docxtpl import RichText
+
+    if isinstance(value, Link):
+        half_points = int(value.size * 2) if value.size else None
+        if value.url is None:
+            return RichText(value.text, size=half_points)
+        return RichText(
+            value.text,
+            url_id=tpl.build_url_id(value.url),
+            color="1F4E9D",
+            underline=True,
+            size=half_points,
+        )
+    if isinstance(value, dict):
+        return {k: _with_links(v, tpl) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_links(v, tpl) for v in value]
+    return value
 
 
 def template_path(name: str, workspace: Path | None = None) -> Path:
@@ -43,7 +78,7 @@ def render_docx(
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         tpl = DocxTemplate(str(path))
-        tpl.render(context, jinja_env=env, autoescape=True)
+        tpl.render(_with_links(context, tpl), jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"模板 {path} 第 {exc.lineno} 行语法错误:{exc.message};"
@@ -57,3 +92,4 @@ def render_docx(
         raise TemplateError(f"模板 {path} 无法使用:{exc}") from exc
     with atomic_path(out) as tmp:
         tpl.save(str(tmp))
+        reproducible_zip(tmp)

@@ -53,3 +53,37 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def reproducible_zip(path: Path, core_date: str | None = None) -> None:
+    """Rewrite a zip package (.docx, .xlsx) with fixed entry times: same content, same bytes.
+
+    ``core_date`` (ISO, e.g. ``2021-04-01T09:00:00Z``) also replaces the created/modified
+    dates in docProps/core.xml, for writers that stamp the save time (openpyxl does).
+    """
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    if core_date is not None:
+        fixed_entries = []
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(
+                    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rf"\g<1>{core_date}\g<2>",
+                    text,
+                )
+                data = text.encode("utf-8")
+            fixed_entries.append((info, data))
+        entries = fixed_entries
+    tmp = path.with_name(path.name + ".zip-tmp")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, data)
+    os.replace(tmp, path)

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# 新用户的第一条命令:安装一切,检查随附的指标清单,并导出《责任分工表》(Word 和 Excel)。
-# Usage: bash scripts/demo.sh [输出文件夹,默认 output/demo]
+# 新用户的第一条命令:安装一切,生成演示工作区,检查、统计进度、组卷,最后显示索引卷的位置。
+# Usage: bash scripts/demo.sh [演示工作区文件夹,默认 demo-workspace]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-out=${1:-output/demo}
-mkdir -p "$out"
+ws=${1:-demo-workspace}
 a=.venv/bin/archiver
-$a manifest validate manifests/demonstration.yaml
-$a manifest validate manifests/annual-assessment.yaml
-$a manifest export manifests/demonstration.yaml --level municipal \
-  --docx "$out/创建示范机关责任分工表.docx" --xlsx "$out/创建示范机关责任分工表.xlsx"
-$a manifest export manifests/annual-assessment.yaml \
-  --docx "$out/年度考核责任分工表.docx" --xlsx "$out/年度考核责任分工表.xlsx"
+if [ ! -f "$ws/archiver.yaml" ]; then
+  $a demo "$ws"
+fi
 echo
-echo "完成。请打开 $out 文件夹查看责任分工表。"
+echo "==> 检查收集到的材料(演示数据中故意放了有问题的文件)"
+$a check "$ws" | tail -n 12 || true
+echo
+echo "==> 进度统计"
+$a status "$ws" --docx "$ws/进度通报.docx" --xlsx "$ws/材料台账.xlsx" --html "$ws/进度.html" \
+  --per-unit "$ws/整改清单"
+echo
+echo "==> 组卷"
+out="$ws/output/演示组卷"
+$a build "$ws" --out "$out"
+$a verify "$out"
+echo
+echo "完成。索引卷:$out/00_索引卷.pdf"
+echo "      各卷:$out/01_….pdf 等;进度网页:$ws/进度.html"

@@ -278,10 +278,60 @@ def build_templates() -> None:
     placeholder()
 
 
+def index_volume() -> None:
+    doc = new_doc()
+    styles = doc.styles
+    for name, font, size in (("Heading 1", g.HEITI, g.SIZE_3), ("Title", g.XIAOBIAOSONG, g.SIZE_2)):
+        style = styles[name]
+        g.set_style_font(style, font, size)
+        style.font.bold = False
+        style.font.color.rgb = None
+    for _ in range(4):
+        para(doc, "")
+    para(doc, "{{ org }}", g.XIAOBIAOSONG, Pt(26), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=24)
+    para(
+        doc, "{{ title }}", g.XIAOBIAOSONG, Pt(30), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=24
+    )
+    para(doc, "索 引 卷", g.XIAOBIAOSONG, Pt(30), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=48)
+    para(doc, "{{ level }}", g.KAITI, g.SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    para(doc, "{{ date }}", g.KAITI, g.SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # page_break_before rather than a break paragraph: a full page never leaves a blank one
+    h = doc.add_paragraph("编制说明", style="Heading 1")
+    h.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    h.paragraph_format.page_break_before = True
+    para(doc, "{%p for line in explanation %}")
+    para(doc, "{{ line }}", indent=True)
+    para(doc, "{%p endfor %}")
+    title = doc.add_paragraph("总 目 录", style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.page_break_before = True
+    para(doc, "{%p for cat in categories %}")
+    doc.add_paragraph("{{ cat.name }}", style="Heading 1")
+    table(
+        doc,
+        ("编号", "指标", "上报资料", "牵头单位", "状态", "卷", "页码"),
+        (
+            "{{ r.id }}",
+            "{{ r.indicator }}",
+            "{{ r.material }}",
+            "{{ r.units }}",
+            "{{ r.status }}",
+            "{{ r.volume }}",
+            "{{r r.pages }}",
+        ),
+        (12, 40, 38, 20, 14, 14, 18),
+        "for r in cat.rows",
+        size=Pt(9),
+    )
+    para(doc, "{%p endfor %}")
+    doc.save(str(OUT / "索引卷.docx"))
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     explanation()
     progress()
     rectification()
     build_templates()
+    index_volume()
     print("templates written to", OUT)

@@ -23,7 +23,9 @@ from archiver.build.assemble import (
     volume_title,
     write_part,
 )
+from archiver.build.compile import compile_explanations
 from archiver.build.convert import Converter
+from archiver.build.index import write_index
 from archiver.build.plan import BuildPlan, Doc, errors_blocking, plan_build
 from archiver.build.render import PageRenderer, RenderJob
 from archiver.build.stamp import make_font_pdf
@@ -119,6 +121,11 @@ def run_build(
             previous = pub.previous_build(parent, out)
             changed = _changed(volumes, previous)
             report = _report(result, plan, parts, locations, volumes, changed, when)
+            progress.start("索引卷与情况说明汇编", 2)
+            report["index"] = write_index(ws, report, tmp, when.date(), settings.timeout)
+            progress.advance()
+            report["explanations"] = compile_explanations(parts, tmp, ws.config.org)
+            progress.finish()
             (tmp / pub.REPORT).write_text(
                 json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
             )
@@ -271,9 +278,11 @@ def _write_parts(
             {
                 "file": part.file_name,
                 "title": volume_title(ws.manifest.title, part),
+                "label": part.label,
                 "volume": part.volume.number,
                 "part": part.number,
                 "pages": total,
+                "front_pages": cover.pages + contents.pages,
                 "document_pages": part.pages,
                 "sha256": pub.sha256_file(path),
             }
@@ -284,8 +293,6 @@ def _write_parts(
 
 
 def _lo_id(cache: Path) -> str:
-    from archiver.build.convert import Converter
-
     return Converter(cache / "conversions", jobs=1, timeout=60).lo_id()
 
 

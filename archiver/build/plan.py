@@ -84,6 +84,7 @@ def usable(f: ScannedFile) -> bool:
         and facts.problem is None
         and facts.kind in CONVERTIBLE
         and name_matches(facts.kind, f.path)
+        and not facts.placeholder  # an unfilled 情况说明 template is not a material
     )
 
 
@@ -96,6 +97,15 @@ def _file_date(f: ScannedFile) -> str:
     if f.facts and f.facts.dates:
         return min(f.facts.dates).replace("-", "")
     return ""
+
+
+TEXT_KINDS = ("docx", "doc", "wps", "txt", "rtf", "odt")
+
+
+def _file_order(mat: Material, f: ScannedFile) -> tuple[object, ...]:
+    """Natural order; in a 情况说明 material the written account comes before attachments."""
+    first = mat.kind == "explanation" and f.facts is not None and f.facts.kind in TEXT_KINDS
+    return (0 if first else 1, natural_key(f.rel))
 
 
 def _title(f: ScannedFile) -> str:
@@ -149,7 +159,7 @@ def _section(
         )
         return section
     for unit in units:
-        files = sorted(files_by.get((key, unit), []), key=lambda f: natural_key(f.rel))
+        files = sorted(files_by.get((key, unit), []), key=lambda f: _file_order(mat, f))
         for f in files:
             section.docs.append(Doc("file", _title(f), unit, source=f, date=_file_date(f)))
     if not section.docs:

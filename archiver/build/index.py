@@ -1,0 +1,282 @@
+"""The index volume (索引卷) for reviewers: .docx (editable) and .pdf (with links).
+
+Cover, 编制说明, and the 总目录: every indicator of the level grouped by 一级/二级指标, each
+material with its lead unit, status, volume and pages. In the PDF every page range is a link
+that opens the volume file at that page. LibreOffice exports a Word hyperlink as a web link,
+(here not at all), so archiver finds each page range in the rendered PDF and lays its own
+link over it: a remote go-to (GoToR) with a relative file name, so the links keep working
+when the output folder is copied. In the .docx the same cells link to the volume files.
+The index gets one bookmark per 一级指标 from its Heading 1 paragraphs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from archiver import __version__
+from archiver.docxrender import Link, render_docx
+from archiver.engines import libreoffice
+from archiver.errors import ExternalProgramError
+from archiver.manifest.model import Manifest
+from archiver.workspace import Workspace
+
+INDEX_DOCX = "00_索引卷.docx"
+INDEX_PDF = "00_索引卷.pdf"
+STATUS_NAMES = {
+    "included": "已装订",
+    "missing": "暂缺",
+    "failed": "转换失败",
+    "shared": "共用",
+    "not_required": "不需提供",
+}
+
+
+def _pages(first: int | None, last: int | None) -> str:
+    if first is None:
+        return ""
+    return f"{first}" if first == last or last is None else f"{first}–{last}"
+
+
+def index_context(ws: Workspace, report: dict[str, Any], when: dt.date) -> dict[str, Any]:
+    manifest: Manifest = ws.manifest
+    level = ws.config.level
+    volumes = {v["file"]: v for v in report["volumes"]}
+    by_key = {(m["indicator"], m["material"]): m for m in report["materials"]}
+    categories: list[dict[str, Any]] = []
+    for cat in manifest.categories:
+        rows: list[dict[str, Any]] = []
+        current_sub = None
+        for ind in manifest.indicators_for(level):
+            if ind.category[0] != cat.no:
+                continue
+            sub = ind.category_names[1] if len(ind.category_names) > 1 else None
+            if sub and sub != current_sub:
+                current_sub = sub
+                rows.append(
+                    {
+                        "id": "",
+                        "indicator": sub,
+                        "material": "",
+                        "units": "",
+                        "status": "",
+                        "volume": "",
+                        "pages": Link(""),
+                    }
+                )
+            keys: list[int | None] = [m.no for m in ind.materials] or [None]
+            for i, no in enumerate(keys):
+                entry = by_key.get((ind.id, no), {})
+                mat = ind.material(no) if no is not None else None
+                status = entry.get("status", "not_required")
+                label = STATUS_NAMES.get(status, status)
+                if status == "shared":
+                    label = f"共用,见第{entry['same_as']['indicator']}项"
+                volume = volumes.get(entry.get("volume") or "")
+                pages = Link("")
+                target = None
+                if volume is not None and entry.get("first_page") is not None:
+                    text = _pages(entry["first_page"], entry.get("last_page"))
+                    index = volume["front_pages"] + entry["first_page"] - 1
+                    # in Word the cell opens the volume file; in the PDF, the page itself
+                    pages = Link(text, quote(volume["file"]), size=9)
+                    target = (volume["file"], index)
+                rows.append(
+                    {
+                        "id": ind.id if i == 0 else "",
+                        "indicator": (ind.text or "(原文缺失)") if i == 0 else "",
+                        "material": (
+                            f"({mat.no}){mat.text}"
+                            if mat
+                            else ind.no_materials or "(原表未列上报资料)"
+                        ),
+                        "units": "、".join(mat.lead_units if mat else ind.lead_units) or "未分配",
+                        "status": label,
+                        "volume": volume["label"] if volume else "",
+                        "pages": pages,
+                        "target": target,
+                    }
+                )
+        if rows:
+            categories.append({"name": cat.label, "rows": rows})
+    lv = manifest.level(level)
+    return {
+        "org": ws.config.org,
+        "title": manifest.title.removesuffix("责任分工表"),
+        "level": f"创建级别:{lv.name if lv else level}",
+        "date": f"{when.year}年{when.month}月{when.day}日",
+        "explanation": explanation_lines(ws, report, when),
+        "categories": categories,
+    }
+
+
+def explanation_lines(ws: Workspace, report: dict[str, Any], when: dt.date) -> list[str]:
+    m = ws.manifest
+    level = ws.config.level
+    inds = m.indicators_for(level)
+    counts: dict[str, int] = {}
+    for ind in inds:
+        counts[ind.level] = counts.get(ind.level, 0) + 1
+    from archiver.textutil import LEVEL_NAMES
+
+    parts = "、".join(f"{LEVEL_NAMES.get(k, k)} {v} 项" for k, v in counts.items())
+    mats = report["materials"]
+    n = {k: sum(1 for x in mats if x["status"] == k) for k in STATUS_NAMES}
+    vols = report["volumes"]
+    src = m.source
+    period = ws.config.period_start.isoformat() if ws.config.period_start else "不限"
+    lv = m.level(level)
+    return [
+        f"本档案是{ws.config.org}按《{m.title}》整理的创建材料"
+        f"(依据:{src.document}{src.attachment or ''})。",
+        f"创建级别:{lv.name if lv else level},共 {len(inds)} 项指标({parts})。",
+        f"材料收集期间:自 {period} 起。",
+        f"本档案共 {len({v['volume'] for v in vols})} 卷、{len(vols)} 册,"
+        f"{sum(v['pages'] for v in vols)} 页。上报资料中已装订 {n['included']} 份,"
+        f"暂缺 {n['missing']} 份,转换失败 {n['failed']} 份,与其他指标共用 {n['shared']} 处;"
+        f"不需提供材料的指标 {n['not_required']} 项。",
+        "阅读方法:总目录按一级、二级指标排列。“卷”是案卷序号,案卷文件名以该序号开头;"
+        "“页码”是印在案卷页面右上角的页码,与 PDF 阅读器中显示的页码一致。在 PDF 中点击页码,"
+        "即可打开对应案卷的该页(索引卷须与各卷放在同一文件夹中)。",
+        "状态:已装订——材料在所列页码;暂缺——该页为“本项材料暂缺”说明;共用——材料与另一项指标"
+        "相同,只装订一次;不需提供——原表写明不需提供材料;转换失败——该页为说明页。",
+        f"编制日期:{when.year}年{when.month}月{when.day}日;由 archiver {__version__} 生成。",
+    ]
+
+
+def write_index(
+    ws: Workspace, report: dict[str, Any], folder: Path, when: dt.date, timeout: float
+) -> dict[str, str]:
+    docx = folder / INDEX_DOCX
+    context = index_context(ws, report, when)
+    render_docx("索引卷.docx", context, docx, ws.root)
+    work = folder / ".index-work"
+    (res,) = libreoffice.convert_batch([docx], work, timeout=timeout)
+    if res.pdf is None:
+        raise ExternalProgramError(f"无法生成索引卷 PDF:{res.error}")
+    targets = [
+        (row["pages"].text, row["target"])
+        for cat in context["categories"]
+        for row in cat["rows"]
+        if row.get("target")
+    ]
+    add_links(res.pdf, folder / INDEX_PDF, targets)
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+    return {"pdf": INDEX_PDF, "docx": INDEX_DOCX}
+
+
+_PAGES = re.compile(r"^\d+(–\d+)?$")
+
+
+def _page_cells(reader: Any) -> list[tuple[int, str, float, float, float]]:
+    """Every page-range cell of the 页码 column: (page index, text, x, y, font size).
+
+    The column starts halfway between the “卷” and “页码” headers repeated on every page of
+    the table (a page without them holds no entries); text pieces on one baseline are
+    joined, since a renderer may write “12–15” in several pieces.
+    """
+    cells: list[tuple[int, str, float, float, float]] = []
+    for index, page in enumerate(reader.pages):
+        pieces: list[tuple[str, float, float, float]] = []
+
+        def visit(
+            text: str,
+            cm: Any,
+            tm: Any,
+            font: Any,
+            size: float,
+            pieces: list[tuple[str, float, float, float]] = pieces,
+        ) -> None:
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            pieces.append((text.strip(), x, y, size * (scale or 1)))
+
+        page.extract_text(visitor_text=visit)
+        heads = {t: x for t, x, _, _ in pieces if t in ("卷", "页码")}
+        if len(heads) < 2:
+            continue  # not a page of the 总目录 table
+        left = (heads["卷"] + heads["页码"]) / 2
+        lines: dict[int, list[tuple[str, float, float, float]]] = {}
+        for t, x, y, size in pieces:
+            if x >= left:
+                lines.setdefault(round(y), []).append((t, x, y, size))
+        for _, parts in sorted(lines.items(), key=lambda kv: -kv[0]):
+            parts.sort(key=lambda p: p[1])
+            text = "".join(p[0] for p in parts)
+            if _PAGES.match(text):
+                cells.append((index, text, parts[0][1], parts[0][2], parts[0][3]))
+    return cells
+
+
+def add_links(source: Path, target: Path, targets: list[tuple[str, tuple[str, int]]]) -> int:
+    """Copy the index PDF, adding a GoToR link over each page range; return how many."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    reader = PdfReader(str(source))
+    # a fresh writer: LibreOffice's random /ID, dates and XMP are left behind (reproducible)
+    writer = PdfWriter()
+    writer.append(reader, import_outline=True)
+    pending = list(targets)
+    count = 0
+    for index, text, x, y, size in _page_cells(reader):
+        if not pending:
+            break
+        if pending[0][0] != text:
+            continue  # not the entry expected next (a number in another cell): no link
+        _, (file_name, page_index) = pending.pop(0)
+        spec = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Filespec"),
+                NameObject("/F"): TextStringObject(file_name),
+                NameObject("/UF"): TextStringObject(file_name),
+            }
+        )
+        action = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/GoToR"),
+                NameObject("/F"): spec,
+                NameObject("/D"): ArrayObject([NumberObject(page_index), NameObject("/Fit")]),
+                NameObject("/NewWindow"): BooleanObject(False),
+            }
+        )
+        width = max(size * 0.6 * len(text), size * 2)
+        rect = ArrayObject(
+            [FloatObject(v) for v in (x - 2, y - size * 0.3, x + width + 2, y + size * 1.0)]
+        )
+        annot = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): rect,
+                NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
+                NameObject("/A"): action,
+            }
+        )
+        page = writer.pages[index]
+        if page.get("/Annots") is None:
+            page[NameObject("/Annots")] = ArrayObject()
+        annots: Any = page["/Annots"]
+        annots.get_object().append(writer._add_object(annot))
+        count += 1
+    writer.add_metadata({"/Title": "索引卷", "/Producer": "archiver", "/Creator": "archiver"})
+    writer.page_mode = "/UseOutlines"
+    with target.open("wb") as fh:
+        writer.write(fh)
+    return count
