@@ -361,7 +361,8 @@ def _explanation_findings(
                     extra,
                 )
             )
-    if files and not counted:
+    long_pdfs = [f for f in files if f.facts and f.facts.kind == "pdf" and f.facts.has_text is None]
+    if files and not counted and len(long_pdfs) < len(files):  # long PDFs: attachments
         names = "、".join(f.rel.rsplit("/", 1)[-1] for f in files[:3])
         kinds = {f.facts.kind for f in files if f.facts}
         advice = (

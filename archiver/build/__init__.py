@@ -26,6 +26,7 @@ from archiver.build.assemble import (
 from archiver.build.compile import compile_explanations
 from archiver.build.convert import Converter
 from archiver.build.index import write_index
+from archiver.build.partcache import PartCache, part_key
 from archiver.build.plan import BuildPlan, Doc, errors_blocking, plan_build
 from archiver.build.render import PageRenderer, RenderJob
 from archiver.build.stamp import make_font_pdf
@@ -105,26 +106,26 @@ def run_build(
             if res.pdf is None:
                 doc.kind, doc.message = "failed", res.error or "转换失败"
             else:
-                doc.pdf, doc.pages = str(res.pdf), res.pages
+                doc.pdf, doc.pages, doc.identity = str(res.pdf), res.pages, res.identity
         for volume in plan.volumes:
             for section in volume.sections:
                 if section.docs and all(d.kind == "failed" for d in section.docs):
                     section.status = "failed"
-        renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout)
-        _render_placeholders(plan, renderer, ws.config.drop_folder, result)
-        parts = split_parts(plan, settings.page_cap)
-        locations = _render_pointers(plan, parts, renderer)
+        renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout, jobs=workers)
         when = build_date()
+        parts, locations, front = _render_pages(plan, result, renderer, when)
         tmp = pub.new_temp_folder(parent)
         try:
-            volumes = _write_parts(parts, renderer, result, tmp, when, progress)
+            volumes = _write_parts(parts, front, result, tmp, progress)
             previous = pub.previous_build(parent, out)
             changed = _changed(volumes, previous)
             report = _report(result, plan, parts, locations, volumes, changed, when)
             progress.start("索引卷与情况说明汇编", 2)
             report["index"] = write_index(ws, report, tmp, when.date(), settings.timeout)
             progress.advance()
-            report["explanations"] = compile_explanations(parts, tmp, ws.config.org)
+            report["explanations"] = compile_explanations(
+                parts, tmp, ws.config.org, cache / "rendered"
+            )
             progress.finish()
             (tmp / pub.REPORT).write_text(
                 json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -163,117 +164,118 @@ def _summary(
     )
 
 
-def _render_placeholders(
-    plan: BuildPlan, renderer: PageRenderer, drop: str, result: CheckResult
-) -> None:
-    jobs: list[tuple[Doc, RenderJob]] = []
+def _placeholder_job(doc: Doc, section: Any, drop: str, result: CheckResult) -> RenderJob:
+    ind, mat = section.indicator, section.material
+    if doc.kind == "missing":
+        folders = result.workspace.layout.folders_for(section.key)
+        lines = [
+            f"指标:第{ind.id}项 {ind.text or '(原文缺失)'}",
+            f"材料({mat.no}):{mat.text}",
+            f"牵头单位:{'、'.join(mat.lead_units) or '未分配(原表未写牵头单位)'}",
+        ]
+        if folders:
+            lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
+        return RenderJob("占位页.docx", {"heading": "本项材料暂缺", "lines": lines})
+    assert doc.source is not None
+    lines = [
+        f"指标:第{ind.id}项 材料({mat.no})",
+        f"文件:{doc.source.rel}",
+        f"原因:{doc.message}",
+        "处理:请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。",
+    ]
+    return RenderJob("占位页.docx", {"heading": "文件无法转换", "lines": lines})
+
+
+def _pointer_job(doc: Doc, section: Any, where: Location | None) -> RenderJob:
+    assert doc.target is not None
+    place = "(该材料暂缺)"
+    if where is not None:
+        pages = str(where.first) if where.first == where.last else f"{where.first}–{where.last}"
+        place = f"{where.part.label}《{where.part.volume.category.label}》第 {pages} 页"
+    lines = [
+        f"第{section.indicator.id}项 材料({section.material.no}):{section.material.text}",
+        f"与第{doc.target.indicator}项的材料({doc.target.material})为同一份,只装订一次。",
+        f"位置:{place}",
+    ]
+    return RenderJob(
+        "占位页.docx", {"heading": f"本项材料见第{doc.target.indicator}项", "lines": lines}
+    )
+
+
+FrontJobs = dict[int, tuple[RenderJob, RenderJob, RenderJob]]
+
+
+def _render_pages(
+    plan: BuildPlan, result: CheckResult, renderer: PageRenderer, when: dt.datetime
+) -> tuple[list[Part], dict[Any, Location], FrontJobs]:
+    """Render placeholders, pointers, covers, contents and 备考表 in one parallel pass.
+
+    Page numbers depend on the pages archiver writes itself, and those pages name page
+    numbers; every such page is one page long, so numbering assumes that, renders, and
+    numbers again in the rare case a page ran longer.
+    """
+    ws = result.workspace
+    drop = ws.config.drop_folder
+    settings = ws.config.build
+    placeholders: list[tuple[Doc, RenderJob]] = []
     for volume in plan.volumes:
         for section in volume.sections:
-            ind, mat = section.indicator, section.material
             for doc in section.docs:
-                if doc.kind == "missing":
-                    folders = result.workspace.layout.folders_for(section.key)
-                    lines = [
-                        f"指标:第{ind.id}项 {ind.text or '(原文缺失)'}",
-                        f"材料({mat.no}):{mat.text}",
-                        f"牵头单位:{'、'.join(mat.lead_units) or '未分配(原表未写牵头单位)'}",
-                    ]
-                    if folders:
-                        lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
-                    jobs.append(
-                        (doc, RenderJob("占位页.docx", {"heading": "本项材料暂缺", "lines": lines}))
-                    )
-                elif doc.kind == "failed":
-                    assert doc.source is not None
-                    lines = [
-                        f"指标:第{ind.id}项 材料({mat.no})",
-                        f"文件:{doc.source.rel}",
-                        f"原因:{doc.message}",
-                        "处理:请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。",
-                    ]
-                    jobs.append(
-                        (doc, RenderJob("占位页.docx", {"heading": "文件无法转换", "lines": lines}))
-                    )
-    renderer.render([job for _, job in jobs])
-    for doc, job in jobs:
-        doc.pdf, doc.pages = str(job.pdf), job.pages
-
-
-def _render_pointers(
-    plan: BuildPlan, parts: list[Part], renderer: PageRenderer
-) -> dict[Any, Location]:
-    """Pointer pages name where the shared material is; re-number if one ran long."""
+                if doc.kind in ("missing", "failed"):
+                    placeholders.append((doc, _placeholder_job(doc, section, drop, result)))
+                if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
+                    doc.pages = 1
+    parts = split_parts(plan, settings.page_cap)
     for _ in range(3):
         locations = locate(parts)
-        jobs: list[tuple[Doc, RenderJob]] = []
+        pointers = [
+            (doc, _pointer_job(doc, section, locations.get(doc.target)))
+            for part in parts
+            for section in part.sections
+            for doc in section.docs
+            if doc.kind == "pointer" and doc.target is not None
+        ]
+        front: FrontJobs = {}
         for part in parts:
-            for section in part.sections:
-                for doc in section.docs:
-                    if doc.kind != "pointer":
-                        continue
-                    assert doc.target is not None
-                    where = locations.get(doc.target)
-                    place = (
-                        f"{where.part.label}《{where.part.volume.category.label}》"
-                        f"第 {where.first}–{where.last} 页"
-                        if where
-                        else "(该材料暂缺)"
-                    )
-                    lines = [
-                        f"第{section.indicator.id}项 材料({section.material.no}):"
-                        f"{section.material.text}",
-                        f"与第{doc.target.indicator}项的材料({doc.target.material})为同一份,"
-                        "只装订一次。",
-                        f"位置:{place}",
-                    ]
-                    jobs.append(
-                        (
-                            doc,
-                            RenderJob(
-                                "占位页.docx",
-                                {
-                                    "heading": f"本项材料见第{doc.target.indicator}项",
-                                    "lines": lines,
-                                },
-                            ),
-                        )
-                    )
-        renderer.render([job for _, job in jobs])
-        changed = False
-        for doc, job in jobs:
-            if doc.pages != job.pages:
-                changed = True
-            doc.pdf, doc.pages = str(job.pdf), job.pages
+            info = _info(result, part, when)
+            front[id(part)] = (
+                cover_job(info, part),
+                contents_job(info, part),
+                backnote_job(info, part),
+            )
+        own = placeholders + pointers
+        renderer.render([j for _, j in own] + [j for trio in front.values() for j in trio])
+        longer = False
+        for doc, job in own:
+            longer |= doc.pages != job.pages
+            doc.pdf, doc.pages, doc.identity = str(job.pdf), job.pages, job.identity
+        if not longer:
+            break
         for part in parts:
             number(part)
-        if not changed:
-            break
-    return locate(parts)
+    return parts, locate(parts), front
 
 
 def _write_parts(
-    parts: list[Part],
-    renderer: PageRenderer,
-    result: CheckResult,
-    tmp: Path,
-    when: dt.datetime,
-    progress: Progress,
+    parts: list[Part], front: FrontJobs, result: CheckResult, tmp: Path, progress: Progress
 ) -> list[dict[str, Any]]:
     ws = result.workspace
     s = ws.config.build
     cache = ws.config.cache_root
     font = make_font_pdf(cache / "rendered" / f"stampfont-{_lo_id(cache)}.pdf", s.timeout)
-    jobs: dict[int, tuple[RenderJob, RenderJob, RenderJob]] = {}
-    for part in parts:
-        info = _info(result, part, when)
-        jobs[id(part)] = (cover_job(info, part), contents_job(info, part), backnote_job(info, part))
-    renderer.render([j for trio in jobs.values() for j in trio])
     volumes = []
+    store = PartCache(cache / "volumes")
     progress.start("装订案卷", len(parts))
     for part in parts:
-        cover, contents, back = jobs[id(part)]
+        cover, contents, back = front[id(part)]
         path = tmp / part.file_name
-        total = write_part(part, [cover, contents], back, font, s.stamp_position, path)
+        key = part_key(part, [cover, contents], back, font, s.stamp_position)
+        hit = store.fetch(key, path)
+        if hit is None:
+            total = write_part(part, [cover, contents], back, font, s.stamp_position, path)
+            digest = store.keep(key, path, total)
+        else:
+            total, digest = hit
         volumes.append(
             {
                 "file": part.file_name,
@@ -284,11 +286,12 @@ def _write_parts(
                 "pages": total,
                 "front_pages": cover.pages + contents.pages,
                 "document_pages": part.pages,
-                "sha256": pub.sha256_file(path),
+                "sha256": digest,
             }
         )
         progress.advance()
     progress.finish()
+    store.prune()
     return volumes
 
 

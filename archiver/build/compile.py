@@ -8,12 +8,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archiver.build.plan import Section
 from archiver.build.volumes import Part
 from archiver.workspace.naming import safe_name
 
 
-def compile_explanations(parts: list[Part], folder: Path, org: str) -> list[str]:
-    """Write one compilation per volume that has explanations; return the file names."""
+def _key(org: str, sections: list[tuple[Part, Section]]) -> str:
+    import hashlib
+    import json
+
+    from archiver import __version__
+
+    spec = [__version__, org] + [
+        [
+            s.indicator.id,
+            s.material.no,
+            s.material.text,
+            [[d.identity, d.kind, d.title, list(p.page_range(d)), p.label] for d in s.docs],
+        ]
+        for p, s in sections
+    ]
+    blob = json.dumps(spec, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:40]
+
+
+def compile_explanations(
+    parts: list[Part], folder: Path, org: str, cache: Path | None = None
+) -> list[str]:
+    """Write one compilation per volume that has explanations; return the file names.
+
+    With ``cache``, a volume whose explanations did not change is copied from there.
+    """
+    import shutil
+
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docxcompose.composer import Composer
@@ -35,6 +62,12 @@ def compile_explanations(parts: list[Part], folder: Path, org: str) -> list[str]
         if not sections:
             continue
         category = vparts[0].volume.category
+        name = safe_name(f"情况说明汇编_{number:02d}_{category.name}", 80) + ".docx"
+        cached = cache / f"compile-{_key(org, sections)}.docx" if cache else None
+        if cached is not None and cached.is_file():
+            shutil.copyfile(cached, folder / name)
+            written.append(name)
+            continue
         master = Document()
         g.set_style_font(master.styles["Normal"], g.FANGSONG, g.SIZE_3)
         g.set_style_font(master.styles["Heading 1"], g.HEITI, g.SIZE_3)
@@ -80,9 +113,11 @@ def compile_explanations(parts: list[Part], folder: Path, org: str) -> list[str]
             brk = Document()
             brk.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             composer.append(brk)
-        name = safe_name(f"情况说明汇编_{number:02d}_{category.name}", 80) + ".docx"
         with atomic_path(folder / name) as tmp:
             composer.save(str(tmp))
             reproducible_zip(tmp)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / name, cached)
         written.append(name)
     return written

@@ -28,7 +28,7 @@ from archiver.scan.inventory import ScannedFile
 
 OFFICE = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx", "ppt")
 IMAGES = ("jpg", "png", "tif", "bmp", "gif", "webp")
-BATCH = 12
+BATCH = 40  # most files in one LibreOffice process
 CONVERSION_VERSION = 1  # bump when our own conversion steps change
 
 
@@ -37,6 +37,7 @@ class Converted:
     pdf: Path | None
     pages: int
     error: str | None = None
+    identity: str = ""  # names the PDF's content (for caching what is built from it)
 
 
 def page_count(pdf: Path) -> int:
@@ -63,6 +64,9 @@ class Converter:
         self.timeout = timeout
         self.progress = progress or (lambda n: None)
         self._lo_id: str | None = None
+        from archiver.cache import JsonCache
+
+        self.pages = JsonCache(cache_dir / "pages.json", 1)  # key → page count
 
     # -- cache ---------------------------------------------------------------------------
     def _key(self, sha: str, engine: str) -> str:
@@ -93,11 +97,16 @@ class Converter:
     def cached(self, f: ScannedFile) -> Converted | None:
         assert f.facts is not None
         if f.facts.kind == "pdf" and not f.facts.owner_password_only:
-            return Converted(f.path, f.facts.pages or page_count(f.path))
+            pages = f.facts.pages or page_count(f.path)
+            return Converted(f.path, pages, identity=f"src-{f.facts.sha256}")
         key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
         pdf = self.cache / f"{key}.pdf"
         if pdf.is_file():
-            return Converted(pdf, page_count(pdf))
+            pages = self.pages.get(key)
+            if not isinstance(pages, int):
+                pages = page_count(pdf)
+                self.pages.put(key, pages)
+            return Converted(pdf, pages, identity=key)
         fail = self.cache / f"{key}.fail"
         if fail.is_file():
             return Converted(None, 0, json.loads(fail.read_text(encoding="utf-8"))["error"])
@@ -123,7 +132,8 @@ class Converter:
             tmp = self.cache / f".{key}.part"
             shutil.copyfile(produced, tmp)
             tmp.replace(target)
-            return Converted(target, pages)
+            self.pages.put(key, pages)
+            return Converted(target, pages, identity=key)
         message = error or "转换失败"
         if remember_failure:
             (self.cache / f"{key}.fail").write_text(
@@ -159,6 +169,7 @@ class Converter:
             first = done[group[0].rel]
             for f in group:
                 results[f.rel] = first
+        self.pages.save()
         return results
 
     def _convert_simple(self, f: ScannedFile) -> Converted:
@@ -181,7 +192,10 @@ class Converter:
     def _convert_office(
         self, files: list[ScannedFile], todo: dict[str, list[ScannedFile]]
     ) -> dict[str, Converted]:
-        batches = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
+        # one long batch per worker amortises LibreOffice's ~1 s start-up; capped so that a
+        # file that hangs costs at most one batch's time before the per-file retries
+        size = max(1, min(BATCH, -(-len(files) // self.jobs)))
+        batches = [files[i : i + size] for i in range(0, len(files), size)]
         out: dict[str, Converted] = {}
 
         def work(batch: list[ScannedFile]) -> dict[str, Converted]:

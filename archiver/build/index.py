@@ -147,11 +147,33 @@ def explanation_lines(ws: Workspace, report: dict[str, Any], when: dt.date) -> l
     ]
 
 
+def _index_key(ws: Workspace, context: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
+    from archiver.docxrender import template_path
+
+    h = hashlib.sha256(template_path("索引卷.docx", ws.root).read_bytes())
+    h.update(__version__.encode())
+    h.update(json.dumps(context, ensure_ascii=False, sort_keys=True, default=repr).encode())
+    return h.hexdigest()[:40]
+
+
 def write_index(
     ws: Workspace, report: dict[str, Any], folder: Path, when: dt.date, timeout: float
 ) -> dict[str, str]:
+    """Write the index volume into ``folder``; an unchanged index comes from the cache."""
+    import shutil
+
     docx = folder / INDEX_DOCX
     context = index_context(ws, report, when)
+    cache = ws.config.cache_root / "rendered"
+    key = _index_key(ws, context)
+    cached_docx, cached_pdf = cache / f"index-{key}.docx", cache / f"index-{key}.pdf"
+    if cached_docx.is_file() and cached_pdf.is_file():
+        shutil.copyfile(cached_docx, docx)
+        shutil.copyfile(cached_pdf, folder / INDEX_PDF)
+        return {"pdf": INDEX_PDF, "docx": INDEX_DOCX}
     render_docx("索引卷.docx", context, docx, ws.root)
     work = folder / ".index-work"
     (res,) = libreoffice.convert_batch([docx], work, timeout=timeout)
@@ -164,9 +186,12 @@ def write_index(
         if row.get("target")
     ]
     add_links(res.pdf, folder / INDEX_PDF, targets)
-    import shutil
-
     shutil.rmtree(work, ignore_errors=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("index-*"):
+        old.unlink(missing_ok=True)  # keep only the current index
+    shutil.copyfile(docx, cached_docx)
+    shutil.copyfile(folder / INDEX_PDF, cached_pdf)
     return {"pdf": INDEX_PDF, "docx": INDEX_DOCX}
 
 

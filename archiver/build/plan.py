@@ -33,6 +33,7 @@ class Doc:
     date: str = ""  # YYYYMMDD when known
     pages: int = 0  # filled in after conversion
     pdf: str = ""  # path of the PDF to include (converted or rendered)
+    identity: str = ""  # names that PDF's content (source hash or cache key)
     target: MaterialKey | None = None  # for pointers: the material pointed to
 
 

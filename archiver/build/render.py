@@ -12,6 +12,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,14 +29,26 @@ class RenderJob:
     context: dict[str, Any]
     pdf: Path | None = None
     pages: int = 0
+    identity: str = ""  # the cache key: names the rendered content
 
 
 class PageRenderer:
-    def __init__(self, cache_dir: Path, workspace: Path, timeout: float) -> None:
+    def __init__(self, cache_dir: Path, workspace: Path, timeout: float, jobs: int = 1) -> None:
         self.cache = cache_dir
         self.cache.mkdir(parents=True, exist_ok=True)
         self.workspace = workspace
         self.timeout = timeout
+        self.jobs = max(1, jobs)
+        from archiver.cache import JsonCache
+
+        self.pages = JsonCache(cache_dir / "pages.json", 1)
+
+    def _pages(self, key: str, pdf: Path) -> int:
+        pages = self.pages.get(key)
+        if not isinstance(pages, int):
+            pages = page_count(pdf)
+            self.pages.put(key, pages)
+        return pages
 
     def key(self, job: RenderJob) -> str:
         h = hashlib.sha256()
@@ -48,12 +61,14 @@ class PageRenderer:
         todo: dict[str, list[RenderJob]] = {}
         for job in jobs:
             key = self.key(job)
+            job.identity = key
             pdf = self.cache / f"{key}.pdf"
             if pdf.is_file():
-                job.pdf, job.pages = pdf, page_count(pdf)
+                job.pdf, job.pages = pdf, self._pages(key, pdf)
             else:
                 todo.setdefault(key, []).append(job)
         if not todo:
+            self.pages.save()
             return
         with tempfile.TemporaryDirectory(prefix="archiver-pages-") as tmp:
             work = Path(tmp)
@@ -62,11 +77,14 @@ class PageRenderer:
                 src = work / f"{key}.docx"
                 render_docx(group[0].template, group[0].context, src, self.workspace)
                 sources.append(src)
-            results = []
-            for i in range(0, len(sources), 40):
-                results += libreoffice.convert_batch(
-                    sources[i : i + 40], work / "out", timeout=self.timeout
-                )
+            size = max(1, min(40, -(-len(sources) // self.jobs)))
+            batches = [sources[i : i + size] for i in range(0, len(sources), size)]
+
+            def convert(batch: list[Path]) -> list[libreoffice.ConversionResult]:
+                return libreoffice.convert_batch(batch, work / "out", timeout=self.timeout)
+
+            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                results = [r for part in pool.map(convert, batches) for r in part]
             for res in results:
                 if res.pdf is None:
                     raise ExternalProgramError(
@@ -79,4 +97,5 @@ class PageRenderer:
                 shutil.copyfile(res.pdf, tmp_target)
                 tmp_target.replace(target)
                 for job in todo[key]:
-                    job.pdf, job.pages = target, page_count(target)
+                    job.pdf, job.pages = target, self._pages(key, target)
+        self.pages.save()

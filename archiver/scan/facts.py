@@ -21,8 +21,10 @@ from archiver.errors import InputFileError
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
-FACTS_VERSION = 3  # bump when the facts or their meaning change: invalidates the cache
-PDF_TEXT_PAGES = 30  # pages read to decide whether a PDF has a text layer / count it
+FACTS_VERSION = 5  # bump when the facts or their meaning change: invalidates the cache
+# A 情况说明 of at most 2000 字 fills a few pages; a longer PDF in its folder is an
+# attachment, and reading its text (slow for CJK) would serve nothing.
+PDF_TEXT_PAGES = 6
 CHUNK = 1024 * 1024
 
 
@@ -69,15 +71,19 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def examine(path: Path, placeholder_mark: str) -> FileFacts:
-    """Read ``path`` once and return its facts; never raises for bad content."""
+def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFacts:
+    """Read ``path`` once and return its facts; never raises for bad content.
+
+    ``want_text``: read a PDF's text (to count 字数 of a 情况说明 given as PDF). Evidence
+    PDFs skip it: it is the slowest part of reading a PDF and nothing needs it.
+    """
     size = path.stat().st_size
     if size == 0:
         return FileFacts(sha256=hashlib.sha256(b"").hexdigest(), size=0, kind="empty")
     facts = FileFacts(sha256=sha256_of(path), size=size, kind=sniff(path))
     try:
         if facts.kind == "pdf":
-            _pdf(path, facts)
+            _pdf(path, facts, want_text)
         elif facts.kind == "docx":
             _docx(path, facts, placeholder_mark)
         elif facts.kind in ("xlsx", "pptx", "ofd", "odt", "ods"):
@@ -98,7 +104,7 @@ def examine(path: Path, placeholder_mark: str) -> FileFacts:
     return facts
 
 
-def _pdf(path: Path, facts: FileFacts) -> None:
+def _pdf(path: Path, facts: FileFacts, want_text: bool) -> None:
     import logging
 
     from pypdf import PdfReader
@@ -128,13 +134,12 @@ def _pdf(path: Path, facts: FileFacts) -> None:
             d = _pdf_date(str(meta.get(key, "")))
             if d:
                 facts.dates.append(d.isoformat())
-        text = []
-        for page in reader.pages[:PDF_TEXT_PAGES]:
-            text.append(page.extract_text() or "")
-        joined = "\n".join(text)
-        facts.has_text = len(re.sub(r"\s", "", joined)) >= 20
-        if facts.has_text:
-            facts.words = count_paragraphs(joined.splitlines()).to_json()
+        if want_text and facts.pages <= PDF_TEXT_PAGES:
+            text = [page.extract_text() or "" for page in reader.pages[:PDF_TEXT_PAGES]]
+            joined = "\n".join(text)
+            facts.has_text = len(re.sub(r"\s", "", joined)) >= 20
+            if facts.has_text:
+                facts.words = count_paragraphs(joined.splitlines()).to_json()
     except Exception as exc:  # pypdf raises many kinds on damaged files
         facts.problem = "unreadable"
         facts.reason = f"PDF 已损坏,无法打开({type(exc).__name__})"

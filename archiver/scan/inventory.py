@@ -123,7 +123,12 @@ def scan(config: WorkspaceConfig, manifest: Manifest, layout: Layout) -> Invento
         if link is not None:
             files.append(ScannedFile(rel, path, unit, ind, folder, None, link, garbled))
             continue
-        facts = _facts(path, rel, cache)
+        wants_text = (
+            folder is not None
+            and folder.material is not None
+            and (folder.material.kind == "explanation")
+        )
+        facts = _facts(path, rel, cache, wants_text)
         seen.add(rel)
         files.append(ScannedFile(rel, path, unit, ind, folder, facts, None, garbled))
     cache.prune(seen)
@@ -131,7 +136,7 @@ def scan(config: WorkspaceConfig, manifest: Manifest, layout: Layout) -> Invento
     return Inventory(files, drop)
 
 
-def _facts(path: Path, rel: str, cache: JsonCache) -> FileFacts | None:
+def _facts(path: Path, rel: str, cache: JsonCache, want_text: bool) -> FileFacts | None:
     try:
         st = path.stat()
     except OSError:
@@ -139,11 +144,13 @@ def _facts(path: Path, rel: str, cache: JsonCache) -> FileFacts | None:
     cached = cache.get(rel)
     if cached and cached.get("size") == st.st_size and cached.get("mtime") == st.st_mtime_ns:
         try:
-            return FileFacts.from_json(cached["facts"])
+            facts = FileFacts.from_json(cached["facts"])
+            if not (want_text and facts.kind == "pdf" and facts.has_text is None):
+                return facts
         except (TypeError, KeyError):
             pass
     try:
-        facts = examine(path, PLACEHOLDER_MARK)
+        facts = examine(path, PLACEHOLDER_MARK, want_text)
     except OSError as exc:
         facts = FileFacts(
             sha256="",
