@@ -76,7 +76,7 @@ def make_docx(path: Path, rng: random.Random, pages: int) -> None:
 
     doc = Document()
     doc.add_heading(f"工作情况说明 {path.stem}", level=1)
-    for p in text(rng, pages * 650):
+    for p in text(rng, pages * 1400):  # about 1,400 字 fill an A4 page at 11 pt
         doc.add_paragraph(p)
     doc.save(str(path))
 
@@ -112,7 +112,7 @@ def base_pdfs(work: Path, rng: random.Random) -> list[Path]:
     sources = []
     for i in range(4):
         src = work / f"base{i}.docx"
-        make_docx(src, rng, 52)
+        make_docx(src, rng, 56)
         sources.append(src)
     results = libreoffice.convert_batch(sources, work / "base", timeout=600)
     return [r.pdf for r in results if r.pdf is not None]

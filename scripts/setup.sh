@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(
   libreoffice-writer-nogui libreoffice-calc-nogui   # 转换 Word/WPS/Excel 文件
-  fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-liberation2  # 中文字体
+  fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-noto-cjk fonts-liberation2  # 中文字体
   poppler-utils                                     # pdftoppm:把 PDF 页面渲染成图片
 )
 

@@ -522,3 +522,39 @@ def test_interrupted_build_leaves_previous_intact(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not any(p.name.startswith(".archiver-") for p in tmp_path.iterdir())
     assert (ws / ".archiver" / "build.lock").exists() is False
+
+
+def test_incremental_build_equals_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    ws = make_workspace(tmp_path / "ws", tmp_path / "work")
+    runner = CliRunner()
+    inc = tmp_path / "incremental"
+    assert runner.invoke(cli, ["build", str(ws), "--out", str(inc)]).exit_code == 0
+    # a department replaces its explanation and adds a file; the office rebuilds
+    f2 = find(ws / "材料", "局办公室", "2")
+    (f2 / "情况说明.docx").unlink()
+    docx_marker(f2 / "情况说明.docx", "MARK-2-1-NEW", paragraphs=6)
+    fx.png(find(ws / "材料", "局法规调研科", "1", 1) / "清单5.png")
+    result = runner.invoke(cli, ["build", str(ws), "--out", str(inc)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((inc / "build-report.json").read_text(encoding="utf-8"))
+    assert report["changed_since_previous"] == ["01_政府职能依法全面履行.pdf"]
+    # the same inputs from scratch: no cache at all
+    shutil.rmtree(ws / ".archiver")
+    clean = tmp_path / "clean"
+    assert runner.invoke(cli, ["build", str(ws), "--out", str(clean)]).exit_code == 0
+    for name in ("01_政府职能依法全面履行.pdf", "02_制度体系完善.pdf", "00_索引卷.pdf"):
+        assert (inc / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_unwritable_output_is_reported(
+    built: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    ws, _, _ = built
+    blocker = tmp_path / "不是文件夹.txt"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(blocker / "out")])
+    assert result.exit_code == 6
+    assert "无法" in result.stderr and "Traceback" not in result.stderr

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from archiver.build.assemble import (
     volume_title,
     write_part,
 )
-from archiver.build.compile import compile_explanations
+from archiver.build.compile import plan_compilations, write_compilations
 from archiver.build.convert import Converter
 from archiver.build.index import write_index
 from archiver.build.partcache import PartCache, part_key
@@ -32,7 +34,7 @@ from archiver.build.render import PageRenderer, RenderJob
 from archiver.build.stamp import make_font_pdf
 from archiver.build.volumes import Location, Part, locate, number, split_parts
 from archiver.check import Finding
-from archiver.errors import ArchiverError, ExitCode
+from archiver.errors import ArchiverError, ExitCode, OutputError
 from archiver.pipeline import CheckResult, check_workspace
 from archiver.progress import NullProgress, Progress
 
@@ -114,19 +116,27 @@ def run_build(
         renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout, jobs=workers)
         when = build_date()
         parts, locations, front = _render_pages(plan, result, renderer, when)
+        volumes = _volume_entries(parts, front, result)
+        report = _report(result, plan, parts, locations, volumes, [], when)
+        comps = plan_compilations(parts, ws.config.org)
         tmp = pub.new_temp_folder(parent)
         try:
-            volumes = _write_parts(parts, front, result, tmp, progress)
-            previous = pub.previous_build(parent, out)
-            changed = _changed(volumes, previous)
-            report = _report(result, plan, parts, locations, volumes, changed, when)
-            progress.start("索引卷与情况说明汇编", 2)
-            report["index"] = write_index(ws, report, tmp, when.date(), settings.timeout)
-            progress.advance()
-            report["explanations"] = compile_explanations(
-                parts, tmp, ws.config.org, cache / "rendered"
-            )
-            progress.finish()
+            # the index (LibreOffice) and the compilations (docxcompose, in a worker
+            # process) are made while this process assembles the volumes
+            with ThreadPoolExecutor(max_workers=2) as background:
+                compiled = background.submit(
+                    _compile_elsewhere, comps, tmp, ws.config.org, cache / "rendered"
+                )
+                indexed = background.submit(
+                    write_index, ws, report, tmp, when.date(), settings.timeout
+                )
+                digests = _write_parts(parts, front, result, tmp, progress)
+                report["explanations"] = compiled.result()
+                report["index"] = indexed.result()
+            for entry in volumes:
+                entry["sha256"] = digests[entry["file"]]
+            changed = _changed(volumes, pub.previous_build(parent, out))
+            report["changed_since_previous"] = changed
             (tmp / pub.REPORT).write_text(
                 json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
             )
@@ -135,10 +145,15 @@ def run_build(
             pub.write_checksums(tmp)
             destination = out if out is not None else pub.timestamped(parent, when)
             folder = pub.publish(tmp, destination)
-        except BaseException:
+        except BaseException as exc:
             import shutil
 
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):  # a full disk, a file held open, a lost share
+                raise OutputError(
+                    f"写入组卷结果时出错({exc.strerror or exc}):{exc.filename or tmp};"
+                    "请检查磁盘空间和写入权限,以前的组卷结果未受影响"
+                ) from exc
             raise
     return _summary(folder, plan, volumes, began, changed)
 
@@ -256,14 +271,47 @@ def _render_pages(
     return parts, locate(parts), front
 
 
+def _volume_entries(
+    parts: list[Part], front: FrontJobs, result: CheckResult
+) -> list[dict[str, Any]]:
+    """What the report says of each volume file (its hash is added once it is written)."""
+    title = result.workspace.manifest.title
+    entries = []
+    for part in parts:
+        cover, contents, back = front[id(part)]
+        entries.append(
+            {
+                "file": part.file_name,
+                "title": volume_title(title, part),
+                "label": part.label,
+                "volume": part.volume.number,
+                "part": part.number,
+                "pages": cover.pages + contents.pages + part.pages + back.pages,
+                "front_pages": cover.pages + contents.pages,
+                "document_pages": part.pages,
+            }
+        )
+    return entries
+
+
+def _compile_elsewhere(comps: list[Any], folder: Path, org: str, cache: Path) -> list[str]:
+    """Write the compilations in a worker process (docxcompose is pure-Python work)."""
+    if all((cache / f"compile-{c.key}.docx").is_file() for c in comps):
+        return write_compilations(comps, folder, org, cache)  # only copies: no process
+    spawn = multiprocessing.get_context("spawn")  # the same on Windows; safe beside threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        return pool.submit(write_compilations, comps, folder, org, cache).result()
+
+
 def _write_parts(
     parts: list[Part], front: FrontJobs, result: CheckResult, tmp: Path, progress: Progress
-) -> list[dict[str, Any]]:
+) -> dict[str, str]:
+    """Write (or take from the cache) every part; return each file's sha256."""
     ws = result.workspace
     s = ws.config.build
     cache = ws.config.cache_root
     font = make_font_pdf(cache / "rendered" / f"stampfont-{_lo_id(cache)}.pdf", s.timeout)
-    volumes = []
+    digests: dict[str, str] = {}
     store = PartCache(cache / "volumes")
     progress.start("装订案卷", len(parts))
     for part in parts:
@@ -273,26 +321,13 @@ def _write_parts(
         hit = store.fetch(key, path)
         if hit is None:
             total = write_part(part, [cover, contents], back, font, s.stamp_position, path)
-            digest = store.keep(key, path, total)
+            digests[part.file_name] = store.keep(key, path, total)
         else:
-            total, digest = hit
-        volumes.append(
-            {
-                "file": part.file_name,
-                "title": volume_title(ws.manifest.title, part),
-                "label": part.label,
-                "volume": part.volume.number,
-                "part": part.number,
-                "pages": total,
-                "front_pages": cover.pages + contents.pages,
-                "document_pages": part.pages,
-                "sha256": digest,
-            }
-        )
+            digests[part.file_name] = hit[1]
         progress.advance()
     progress.finish()
     store.prune()
-    return volumes
+    return digests
 
 
 def _lo_id(cache: Path) -> str:
