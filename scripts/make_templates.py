@@ -19,6 +19,10 @@ from archiver.export import gbstyle as g
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 
+# Latin font of the text being written: Times New Roman for documents people edit; for the
+# pages bound into every volume, the Chinese font itself (one embedded subset, not two)
+LATIN: str | None = g.LATIN
+
 
 def new_doc(landscape: bool = False) -> object:
     doc = Document()
@@ -49,7 +53,7 @@ def para(
     pf.line_spacing = Pt(28.95)  # 22 lines in the 225 mm text block
     if indent:
         pf.first_line_indent = Pt(32)  # two 3号 characters
-    g.set_run_font(p.add_run(text), font, size, bold)
+    g.set_run_font(p.add_run(text), font, size, bold, LATIN)
     return p
 
 
@@ -60,12 +64,12 @@ def table(doc, headers, row_tags, widths_mm, loop, size=g.SIZE_5):
     g.center_table(t)
     g.repeat_header_row(t.rows[0])
     for cell, text in zip(t.rows[0].cells, headers, strict=True):
-        g.write_cell(cell, text, g.HEITI, size, align=1)
+        g.write_cell(cell, text, g.HEITI, size, align=1, latin=LATIN)
         g.shade_cell(cell, "D9D9D9")
-    g.write_cell(t.rows[1].cells[0], "{%tr " + loop + " %}", size=size)
+    g.write_cell(t.rows[1].cells[0], "{%tr " + loop + " %}", size=size, latin=LATIN)
     for cell, text in zip(t.rows[2].cells, row_tags, strict=True):
-        g.write_cell(cell, text, size=size)
-    g.write_cell(t.rows[3].cells[0], "{%tr endfor %}", size=size)
+        g.write_cell(cell, text, size=size, latin=LATIN)
+    g.write_cell(t.rows[3].cells[0], "{%tr endfor %}", size=size, latin=LATIN)
     g.set_column_widths(t, widths_mm)
     return t
 
@@ -168,8 +172,8 @@ def fields_table(doc, rows, widths_mm=(40, 110)):
     t.style = "Table Grid"
     g.center_table(t)
     for row, (label, tag) in zip(t.rows, rows, strict=True):
-        g.write_cell(row.cells[0], label, g.HEITI, g.SIZE_3, align=1)
-        g.write_cell(row.cells[1], tag, g.FANGSONG, g.SIZE_3)
+        g.write_cell(row.cells[0], label, g.HEITI, g.SIZE_3, align=1, latin=LATIN)
+        g.write_cell(row.cells[1], tag, g.FANGSONG, g.SIZE_3, latin=LATIN)
         row.height = Pt(40)
     g.set_column_widths(t, widths_mm)
     return t
@@ -207,7 +211,7 @@ def contents() -> None:
     para(
         doc, "卷 内 目 录", g.XIAOBIAOSONG, g.SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6
     )
-    para(doc, "{{ title }}", g.KAITI, g.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    para(doc, "{{ title }}", g.FANGSONG, g.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     table(
         doc,
         ("顺序号", "文号", "责任者", "题名", "日期", "页号", "备注"),
@@ -239,7 +243,7 @@ def backnote() -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         space_after=12,
     )
-    para(doc, "{{ title }}", g.KAITI, g.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    para(doc, "{{ title }}", g.FANGSONG, g.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     para(doc, "本卷情况说明:", g.HEITI)
     para(doc, "{%p for line in notes %}")
     para(doc, "{{ line }}", indent=True)
@@ -272,6 +276,8 @@ def placeholder() -> None:
 
 
 def build_templates() -> None:
+    global LATIN
+    LATIN = None
     cover()
     contents()
     backnote()
@@ -279,6 +285,8 @@ def build_templates() -> None:
 
 
 def index_volume() -> None:
+    global LATIN
+    LATIN = None
     doc = new_doc()
     styles = doc.styles
     for name, font, size in (("Heading 1", g.HEITI, g.SIZE_3), ("Title", g.XIAOBIAOSONG, g.SIZE_2)):

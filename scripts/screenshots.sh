@@ -16,7 +16,14 @@ vol = sorted(pathlib.Path(sys.argv[1]).glob("01_*.pdf"))[0]
 print(sum(1 for label in PdfReader(str(vol)).page_labels if label.isalpha()))
 PY
 )
-pdftoppm -r 50 -f 3 -l 3 -png -singlefile "$tmp/out/00_索引卷.pdf" docs/images/index-page
+page=$(.venv/bin/python - "$tmp/out/00_索引卷.pdf" <<'PY'
+import sys
+from pypdf import PdfReader
+pages = PdfReader(sys.argv[1]).pages
+print(next(i for i, p in enumerate(pages, 1) if "总目录" in p.extract_text().replace(" ", "")))
+PY
+)
+pdftoppm -r 50 -f "$page" -l "$page" -png -singlefile "$tmp/out/00_索引卷.pdf" docs/images/index-page
 vol=$(ls "$tmp/out"/01_*.pdf)
 pdftoppm -r 50 -f 2 -l 2 -png -singlefile "$vol" docs/images/volume-contents
 pdftoppm -r 50 -f $((front + 1)) -l $((front + 1)) -png -singlefile "$vol" docs/images/volume-page

@@ -158,7 +158,13 @@ def test_compilation_joins_explanations(demo_build: tuple[Path, Path]) -> None:
 def test_screenshots_are_real(demo_build: tuple[Path, Path], tmp_path: Path) -> None:
     """Render an index page and a volume page as a user would see them."""
     _, out = demo_build
-    for pdf, page in ((out / "00_索引卷.pdf", 3), (next(out.glob("01_*.pdf")), 1)):
+    index = PdfReader(str(out / "00_索引卷.pdf"))
+    table_page = next(
+        i
+        for i, p in enumerate(index.pages, start=1)
+        if "总目录" in (p.extract_text() or "").replace(" ", "")
+    )
+    for pdf, page in ((out / "00_索引卷.pdf", table_page), (next(out.glob("01_*.pdf")), 1)):
         prefix = tmp_path / pdf.stem
         subprocess.run(
             [

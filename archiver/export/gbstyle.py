@@ -29,10 +29,26 @@ SIZE_XIAO4 = Pt(12)
 SIZE_5 = Pt(10.5)
 
 
-def set_run_font(run: object, east_asian: str, size: Pt | None = None, bold: bool = False) -> None:
-    """Set the East Asian and Latin fonts of a run (python-docx only sets the Latin one)."""
+# Pages archiver binds into every volume (covers, contents, 备考表, placeholders) take
+# their digits and Latin letters from the Chinese font itself: one embedded font subset
+# per page set instead of two keeps the archive small (see docs/performance.md).
+LATIN_FOR_BOUND_PAGES: str | None = None
+
+
+def set_run_font(
+    run: object,
+    east_asian: str,
+    size: Pt | None = None,
+    bold: bool = False,
+    latin: str | None = LATIN,
+) -> None:
+    """Set the East Asian and Latin fonts of a run (python-docx only sets the Latin one).
+
+    ``latin=None`` uses the East Asian font for Latin text too.
+    """
+    latin = latin or east_asian
     font = run.font  # type: ignore[attr-defined]
-    font.name = LATIN
+    font.name = latin
     if size is not None:
         font.size = size
     font.bold = bold
@@ -42,8 +58,8 @@ def set_run_font(run: object, east_asian: str, size: Pt | None = None, bold: boo
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
     rfonts.set(qn("w:eastAsia"), east_asian)
-    rfonts.set(qn("w:ascii"), LATIN)
-    rfonts.set(qn("w:hAnsi"), LATIN)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
 
 
 def set_style_font(style: object, east_asian: str, size: Pt) -> None:
@@ -131,6 +147,7 @@ def write_cell(
     size: Pt = SIZE_5,
     bold: bool = False,
     align: int | None = None,
+    latin: str | None = LATIN,
 ) -> None:
     """Replace a cell's text with one paragraph per line, in the given font."""
     cell.text = ""  # type: ignore[attr-defined]
@@ -145,7 +162,7 @@ def write_cell(
         pf.space_before = Pt(0)
         pf.space_after = Pt(0)
         run = para.add_run(line)
-        set_run_font(run, font, size, bold)
+        set_run_font(run, font, size, bold, latin)
 
 
 def set_column_widths(table: object, widths_mm: tuple[int, ...]) -> None:
