@@ -14,7 +14,7 @@ from typing import Any
 from archiver.manifest.model import Manifest, Material
 from archiver.scan.facts import dates_in_name
 from archiver.scan.inventory import Inventory, ScannedFile
-from archiver.scan.sniff import CONVERTIBLE, KIND_NAMES, UNSUPPORTED_NAMES, name_matches
+from archiver.scan.sniff import KIND_NAMES, UNSUPPORTED_NAMES, name_matches
 from archiver.textutil import limit_text
 from archiver.workspace.layout import UNASSIGNED, Layout, MaterialKey, required_materials
 
@@ -277,7 +277,7 @@ def material_findings(ctx: CheckContext, inventory: Inventory) -> list[Finding]:
             )
         for unit in units:
             files = by_folder.get((key, unit), [])
-            usable = [f for f in files if _usable(f)]
+            usable = [f for f in files if f.usable]
             if not usable:
                 folders = ctx.layout.folders_for(key)
                 where = next((ctx.workspace_path(x.rel) for x in folders if x.unit == unit), "")
@@ -295,17 +295,6 @@ def material_findings(ctx: CheckContext, inventory: Inventory) -> list[Finding]:
             if mat.kind == "explanation":
                 out += _explanation_findings(mat, unit, key, usable)
     return out
-
-
-def _usable(f: ScannedFile) -> bool:
-    facts = f.facts
-    return (
-        facts is not None
-        and f.link is None
-        and facts.problem is None
-        and facts.kind in CONVERTIBLE
-        and name_matches(facts.kind, f.path)
-    )
 
 
 def _explanation_findings(

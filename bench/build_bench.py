@@ -327,6 +327,11 @@ def main() -> None:
         p.stat().st_size for p in out.glob("[0-9][0-9]_*.pdf") if not p.name.startswith("00_")
     )
     in_size = converted_size(ws, made)
+    own_size = sum(
+        p.stat().st_size
+        for p in (ws / ".archiver" / "rendered").glob("*.pdf")
+        if not p.name.startswith(("stampfont", "index-"))
+    )
     results.append(run("build, warm (nothing changed)", ["build", str(ws), "--out", str(out)]))
     changed = made["office"][len(made["office"]) // 2]
     if changed.suffix != ".docx":
@@ -383,6 +388,7 @@ def main() -> None:
         args,
         gen_seconds,
         made,
+        own_size,
     )
     text_out = "\n".join(lines) + "\n"
     print(text_out)
@@ -405,6 +411,7 @@ def render(
     args: argparse.Namespace,
     gen_seconds: float,
     made: dict[str, list[Path]],
+    own_size: int,
 ) -> list[str]:
     by = {m.name: m for m in results}
     warm = by["build, warm (nothing changed)"]
@@ -465,6 +472,10 @@ def render(
         f"| output size ≤ 1.1 × converted inputs | {out_size / 1024**2:.0f} MiB / "
         f"{in_size / 1024**2:.0f} MiB = {out_size / in_size:.2f} × | "
         f"{ok(out_size <= 1.1 * in_size)} |",
+        f"| — of which archiver's own pages (covers, contents, 备考表, placeholders, pointers) "
+        f"| {own_size / 1024**2:.1f} MiB; the documents alone: "
+        f"{(out_size - own_size) / 1024**2:.0f} MiB = {(out_size - own_size) / in_size:.2f} × "
+        "their converted inputs | — |",
         f"| check warm ≤ 2 s at {args.check_files} files | {big_warm.seconds:.2f} s | "
         f"{ok(big_warm.seconds <= 2)} |",
         f"| check cold ≤ 30 s at {args.check_files} files | {big_cold.seconds:.1f} s | "

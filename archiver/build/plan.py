@@ -17,7 +17,6 @@ from archiver.check import ERROR, Finding
 from archiver.manifest.model import Category, Indicator, Manifest, Material
 from archiver.pipeline import CheckResult
 from archiver.scan.inventory import ScannedFile
-from archiver.scan.sniff import CONVERTIBLE, name_matches
 from archiver.workspace.layout import UNASSIGNED, MaterialKey, material_key
 
 
@@ -78,15 +77,8 @@ def natural_key(text: str) -> tuple[object, ...]:
 
 
 def usable(f: ScannedFile) -> bool:
-    facts = f.facts
-    return (
-        facts is not None
-        and f.link is None
-        and facts.problem is None
-        and facts.kind in CONVERTIBLE
-        and name_matches(facts.kind, f.path)
-        and not facts.placeholder  # an unfilled 情况说明 template is not a material
-    )
+    # an unfilled 情况说明 template is not a material: bind the “暂缺” page instead
+    return f.usable and f.facts is not None and not f.facts.placeholder
 
 
 def _file_date(f: ScannedFile) -> str:

@@ -20,6 +20,7 @@ from archiver.cache import JsonCache
 from archiver.manifest.loader import unit_key
 from archiver.manifest.model import Manifest
 from archiver.scan.facts import FACTS_VERSION, FileFacts, examine
+from archiver.scan.sniff import CONVERTIBLE, name_matches
 from archiver.workspace.config import WorkspaceConfig
 from archiver.workspace.layout import UNASSIGNED, Folder, Layout, MaterialKey
 from archiver.workspace.naming import indicator_id_of, material_no_of
@@ -43,6 +44,18 @@ class ScannedFile:
     @property
     def material(self) -> MaterialKey | None:
         return self.folder.collects if self.folder else None
+
+    @property
+    def usable(self) -> bool:
+        """Readable, of a kind archiver converts, and named for what it is."""
+        facts = self.facts
+        return (
+            facts is not None
+            and self.link is None
+            and facts.problem is None
+            and facts.kind in CONVERTIBLE
+            and name_matches(facts.kind, self.path)
+        )
 
 
 @dataclass
