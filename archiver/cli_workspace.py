@@ -238,8 +238,12 @@ def build(
     click.echo(f"组卷完成:{result.folder}")
     for v in result.volumes:
         click.echo(f"  {v['file']}  {v['pages']} 页")
-    if result.changed:
-        click.echo(f"与上次相比有变化:{'、'.join(result.changed)}")
+    if result.first:
+        click.echo("这是首次组卷(没有可比较的上次结果),请打印全部案卷")
+    elif result.changed:
+        click.echo(f"与上次相比有变化、需要重新打印:{'、'.join(result.changed)}")
+    else:
+        click.echo("与上次相比没有变化,无需重新打印")
     click.echo(
         f"案卷 {len(result.volumes)} 个,共 {result.pages} 页;已装订材料 {result.included} 份,"
         f"暂缺 {result.missing} 份,转换失败的文件 {result.failed} 个;用时 {result.seconds:.1f} 秒",

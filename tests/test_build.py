@@ -366,12 +366,14 @@ def test_rebuild_is_byte_identical(
     again = tmp_path / "again"
     result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(again)])
     assert result.exit_code == 0, result.output
+    assert "首次组卷" in result.stdout
     for v in report["volumes"]:
         assert (again / v["file"]).read_bytes() == (out / v["file"]).read_bytes()
     # built at the same --out: nothing changed since the previous build there
     result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(again)])
     data = json.loads((again / "build-report.json").read_text(encoding="utf-8"))
     assert data["changed_since_previous"] == []
+    assert "没有变化,无需重新打印" in result.stdout
 
 
 def test_drop_folders_never_written(built: tuple[Path, Path, dict[str, Any]]) -> None:

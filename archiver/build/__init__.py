@@ -54,6 +54,7 @@ class BuildResult:
     seconds: float
     changed: list[str] = field(default_factory=list)
     plan: BuildPlan | None = None
+    first: bool = False  # no earlier build to compare with
 
 
 def build_date() -> dt.datetime:
@@ -135,8 +136,10 @@ def run_build(
                 report["index"] = indexed.result()
             for entry in volumes:
                 entry["sha256"] = digests[entry["file"]]
-            changed = _changed(volumes, pub.previous_build(parent, out))
+            previous = pub.previous_build(parent, out)
+            changed = _changed(volumes, previous)
             report["changed_since_previous"] = changed
+            report["has_previous"] = previous is not None
             (tmp / pub.REPORT).write_text(
                 json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
             )
@@ -155,7 +158,9 @@ def run_build(
                     "请检查磁盘空间和写入权限,以前的组卷结果未受影响"
                 ) from exc
             raise
-    return _summary(folder, plan, volumes, began, changed)
+    summary = _summary(folder, plan, volumes, began, changed)
+    summary.first = previous is None
+    return summary
 
 
 def _summary(
@@ -479,7 +484,12 @@ def _readable_summary(report: dict[str, Any]) -> str:
         f"材料:已装订 {count['included']} 份,暂缺 {count['missing']} 份,"
         f"转换失败 {count['failed']} 份,共用 {count['shared']} 处,"
         f"不需提供 {count['not_required']} 项",
-        f"与上次组卷相比有变化的案卷:{'、'.join(report['changed_since_previous']) or '无'}",
+        "与上次组卷相比有变化的案卷:"
+        + (
+            ("、".join(report["changed_since_previous"]) or "无")
+            if report.get("has_previous")
+            else "(首次组卷,没有可比较的上次结果)"
+        ),
         "",
         "核对完整性:在本文件夹中运行 sha256sum -c SHA256SUMS,或 archiver verify 本文件夹",
     ]
