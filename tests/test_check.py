@@ -219,3 +219,25 @@ def test_not_a_workspace(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(tmp_path)])
     assert result.exit_code == 2
     assert "不是 archiver 工作区" in result.stderr
+
+
+def test_unsupported_zip_method_is_reported_not_crashed(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    runner = CliRunner()
+    runner.invoke(
+        cli,
+        ["init", str(root), "--manifest", "annual-assessment", "--level", "annual", "--org", ORG],
+    )
+    target = next((root / "材料" / "局法规调研科").iterdir()) / "奇怪的压缩.docx"
+    fx.docx_text(target, ["内容"])
+    data = bytearray(target.read_bytes())
+    for sig, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (at := data.find(sig, start)) != -1:
+            data[at + offset : at + offset + 2] = (99).to_bytes(2, "little")  # AES: unsupported
+            start = at + 4
+    target.write_bytes(bytes(data))
+    result = runner.invoke(cli, ["check", str(root), "--json"])
+    found = json.loads(result.stdout)["findings"]
+    (f,) = [x for x in found if x["path"] and x["path"].endswith("奇怪的压缩.docx")]
+    assert f["code"] == "unreadable_file"

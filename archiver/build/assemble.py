@@ -183,10 +183,19 @@ def write_part(
         n_front += job.pages
     first_doc = len(writer.pages)
     for doc in part.docs:
-        reader = PdfReader(doc.pdf, strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        writer.append(reader, import_outline=False)
+        try:
+            reader = PdfReader(doc.pdf, strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            writer.append(reader, import_outline=False)
+        except Exception as exc:  # pypdf opened it while scanning, but cannot copy it
+            from archiver.errors import InputFileError
+
+            name = doc.source.rel if doc.source else doc.title
+            raise InputFileError(
+                f"文件 {name} 无法装订进 PDF({type(exc).__name__}: {exc});"
+                "请用 PDF 阅读器“另存为”或“打印为 PDF”后替换该文件,再次组卷"
+            ) from exc
     n_docs = len(writer.pages) - first_doc
     assert back.pdf is not None
     writer.append(str(back.pdf), import_outline=False)

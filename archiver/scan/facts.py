@@ -101,6 +101,9 @@ def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFa
     except InputFileError as exc:
         facts.problem = "unreadable"
         facts.reason = exc.message.split(":", 1)[-1]
+    except Exception as exc:  # any other surprise in a hostile file: report it, go on
+        facts.problem = "unreadable"
+        facts.reason = f"文件无法读取({type(exc).__name__}),可能已损坏或使用了不支持的格式"
     return facts
 
 
