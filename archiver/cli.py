@@ -53,8 +53,29 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", message="archiver %(version)s")
+class _ChineseHelp:
+    """Commands whose -h/--help option is described in Chinese, like everything else."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本说明并退出。"
+        return option  # type: ignore[no-any-return]
+
+
+class Command(_ChineseHelp, click.Command):
+    pass
+
+
+class Group(_ChineseHelp, click.Group):
+    command_class = Command
+    group_class = type  # sub-groups are of this class too
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(
+    __version__, "-V", "--version", message="archiver %(version)s", help="显示版本号并退出。"
+)
 @click.option("-v", "--verbose", is_flag=True, help="出错时显示详细的技术信息(调用栈)。")
 def cli(verbose: bool) -> None:
     """archiver:把法治政府建设示范创建材料整理成经过检查、带索引和页码的档案。

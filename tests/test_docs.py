@@ -30,6 +30,7 @@ def test_command_has_chinese_help_and_is_documented(command: str) -> None:
     result = CliRunner().invoke(cli, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert re.search(r"[\u4e00-\u9fff]", result.output), "help must be in Chinese"
+    assert "显示本说明并退出" in result.output and "Show this message" not in result.output
     assert f"archiver {command}" in README, f"README lacks `archiver {command}`"
 
 
