@@ -56,13 +56,12 @@ PHRASES = [
 OUTPUT_SIZE_NOTE = """## Where the output size goes
 
 The volumes are larger than their converted inputs by archiver's own pages: every part (册)
-carries a cover, a 卷内目录 and a 卷内备考表 rendered by LibreOffice, each embedding its own
-subset of the Chinese font (30–50 KB), and shared or missing materials get a one-page pointer
-or placeholder. With the default cap of 300 pages a part, ~19,000 pages make 82 parts, so these
-pages come to several MiB (the row above). The documents themselves are not duplicated: no font
+carries a cover, a 卷内目录 and a 卷内备考表 (rendered together by LibreOffice, so they share
+one subset of each Chinese font), and shared or missing materials get a one-page pointer or
+placeholder. With the default cap of 300 pages a part, ~19,000 pages make 82 parts, so these
+pages come to a few MiB (the row above). The documents themselves are not duplicated: no font
 or stamp is copied per page (the stamp font is one object per part, the number a ~80-byte
-stream). Ways to close the gap, not done yet: render a part's three page sets as one document
-(one font subset instead of three), or raise `build.page_cap`."""
+stream). A larger `build.page_cap` means fewer parts and less overhead."""
 
 
 @dataclass

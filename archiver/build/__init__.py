@@ -25,6 +25,7 @@ from archiver.build.assemble import (
     volume_title,
     write_part,
 )
+from archiver.build.bundle import render_bundles
 from archiver.build.compile import plan_compilations, write_compilations
 from archiver.build.convert import Converter
 from archiver.build.index import write_index
@@ -264,7 +265,8 @@ def _render_pages(
                 backnote_job(info, part),
             )
         own = placeholders + pointers
-        renderer.render([j for _, j in own] + [j for trio in front.values() for j in trio])
+        renderer.render([j for _, j in own])
+        render_bundles(renderer, [list(trio) for trio in front.values()])
         longer = False
         for doc, job in own:
             longer |= doc.pages != job.pages

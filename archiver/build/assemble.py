@@ -176,10 +176,17 @@ def write_part(
     from pypdf.constants import PageLabelStyle
 
     writer = PdfWriter()
+    readers: dict[Path, PdfReader] = {}  # one reader per file: shared fonts are copied once
+
+    def add(job: RenderJob) -> None:
+        assert job.pdf is not None
+        reader = readers.setdefault(job.pdf, PdfReader(str(job.pdf)))
+        pages = range(*job.segment) if job.segment else range(len(reader.pages))
+        writer.append(reader, pages=list(pages), import_outline=False)
+
     n_front = 0
     for job in front:
-        assert job.pdf is not None
-        writer.append(str(job.pdf), import_outline=False)
+        add(job)
         n_front += job.pages
     first_doc = len(writer.pages)
     for doc in part.docs:
@@ -197,8 +204,7 @@ def write_part(
                 "请用 PDF 阅读器“另存为”或“打印为 PDF”后替换该文件,再次组卷"
             ) from exc
     n_docs = len(writer.pages) - first_doc
-    assert back.pdf is not None
-    writer.append(str(back.pdf), import_outline=False)
+    add(back)
     total = len(writer.pages)
 
     stamper = Stamper(writer, font_pdf, position)

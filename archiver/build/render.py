@@ -30,6 +30,7 @@ class RenderJob:
     pdf: Path | None = None
     pages: int = 0
     identity: str = ""  # the cache key: names the rendered content
+    segment: tuple[int, int] | None = None  # its pages within a shared PDF (see bundle.py)
 
 
 class PageRenderer:

@@ -75,6 +75,7 @@ def convert_batch(
     batch_timeout: float | None = None,
     soffice: Path | None = None,
     target: str = "pdf",
+    pdf_options: str | None = None,
 ) -> list[ConversionResult]:
     """Convert ``sources`` into ``outdir`` with one soffice process and a private profile.
 
@@ -91,7 +92,8 @@ def convert_batch(
     if len(set(stems)) != len(stems):
         raise ArchiverError("内部错误:同一批转换的文件名(不含扩展名)必须互不相同")
     whole = batch_timeout if batch_timeout is not None else timeout + 5 * len(sources)
-    error = _run_soffice(exe, list(sources), outdir, whole, target)
+    spec = f"{target}:writer_pdf_Export:{pdf_options}" if pdf_options else target
+    error = _run_soffice(exe, list(sources), outdir, whole, spec)
     results = []
     missing = []
     for src in sources:
@@ -102,7 +104,7 @@ def convert_batch(
             missing.append(src)
     if len(sources) > 1 or error is None:
         for src in missing:
-            err = _run_soffice(exe, [src], outdir, timeout, target)
+            err = _run_soffice(exe, [src], outdir, timeout, spec)
             pdf = outdir / f"{src.stem}.{target}"
             ok = _complete(pdf)
             results.append(
