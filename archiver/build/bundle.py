@@ -13,14 +13,11 @@ import hashlib
 import json
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from archiver.build.render import PageRenderer, RenderJob
 from archiver.docxrender import render_docx, template_path
-from archiver.engines import libreoffice
-from archiver.errors import ExternalProgramError
 
 MARKS = ("archiverseg0", "archiverseg1", "archiverseg2")
 PDF_OPTIONS = json.dumps({"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}})
@@ -87,22 +84,8 @@ def _convert(renderer: PageRenderer, todo: dict[str, list[RenderJob]]) -> None:
         sources = []
         for key, jobs in todo.items():
             sources.append(_compose(renderer, key, jobs, work))
-        size = max(1, min(40, -(-len(sources) // renderer.jobs)))
-        batches = [sources[i : i + size] for i in range(0, len(sources), size)]
-
-        def convert(batch: list[Path]) -> list[Any]:
-            return libreoffice.convert_batch(
-                batch, work / "out", timeout=renderer.timeout, pdf_options=PDF_OPTIONS
-            )
-
-        with ThreadPoolExecutor(max_workers=renderer.jobs) as pool:
-            results = [r for part in pool.map(convert, batches) for r in part]
-        for res in results:
-            if res.pdf is None:
-                raise ExternalProgramError(
-                    f"无法生成案卷封面、卷内目录或备考表:{res.error};"
-                    "请确认 LibreOffice 可以正常运行"
-                )
+        for res in renderer.convert(sources, work / "out", PDF_OPTIONS):
+            assert res.pdf is not None
             target = renderer.cache / f"bundle-{res.source.stem}.pdf"
             part = renderer.cache / f".{res.source.stem}.part"
             shutil.copyfile(res.pdf, part)

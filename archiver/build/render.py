@@ -51,6 +51,28 @@ class PageRenderer:
             self.pages.put(key, pages)
         return pages
 
+    def convert(
+        self, sources: list[Path], outdir: Path, pdf_options: str | None = None
+    ) -> list[libreoffice.ConversionResult]:
+        """Convert archiver's own .docx pages: batches in parallel, every one must succeed."""
+        size = max(1, min(40, -(-len(sources) // self.jobs)))
+        batches = [sources[i : i + size] for i in range(0, len(sources), size)]
+
+        def batch(files: list[Path]) -> list[libreoffice.ConversionResult]:
+            return libreoffice.convert_batch(
+                files, outdir, timeout=self.timeout, pdf_options=pdf_options
+            )
+
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            results = [r for part in pool.map(batch, batches) for r in part]
+        for res in results:
+            if res.pdf is None:
+                raise ExternalProgramError(
+                    f"无法生成档案页面(封面、卷内目录、备考表或占位页):{res.error};"
+                    "请确认 LibreOffice 可以正常运行"
+                )
+        return results
+
     def key(self, job: RenderJob) -> str:
         h = hashlib.sha256()
         h.update(template_path(job.template, self.workspace).read_bytes())
@@ -78,20 +100,8 @@ class PageRenderer:
                 src = work / f"{key}.docx"
                 render_docx(group[0].template, group[0].context, src, self.workspace)
                 sources.append(src)
-            size = max(1, min(40, -(-len(sources) // self.jobs)))
-            batches = [sources[i : i + size] for i in range(0, len(sources), size)]
-
-            def convert(batch: list[Path]) -> list[libreoffice.ConversionResult]:
-                return libreoffice.convert_batch(batch, work / "out", timeout=self.timeout)
-
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                results = [r for part in pool.map(convert, batches) for r in part]
-            for res in results:
-                if res.pdf is None:
-                    raise ExternalProgramError(
-                        f"无法生成档案页面(封面、目录或占位页):{res.error};"
-                        "请确认 LibreOffice 可以正常运行"
-                    )
+            for res in self.convert(sources, work / "out"):
+                assert res.pdf is not None  # convert() raises for any that failed
                 key = res.source.stem
                 target = self.cache / f"{key}.pdf"
                 tmp_target = self.cache / f".{key}.part"
