@@ -98,3 +98,9 @@ def mp4_stub(path: Path) -> Path:
     """The start of an MP4 file (ftyp box): enough for any content sniffer."""
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 2048)
     return path
+
+
+def folder(drop: Path, unit: str, indicator: str, material: int | None = None) -> Path:
+    """The drop folder of an indicator (or of one of its materials) under a unit."""
+    base = next((drop / unit).glob(f"{indicator}_*"))
+    return base if material is None else next(base.glob(f"材料{material}_*"))

@@ -89,9 +89,7 @@ def docx_marker(path: Path, marker: str, paragraphs: int = 3) -> Path:
     return fx.docx_text(path, [marker] + [f"{marker} 第{i}段内容。" for i in range(paragraphs)])
 
 
-def find(drop: Path, unit: str, ind: str, mat: int | None = None) -> Path:
-    base = next((drop / unit).glob(f"{ind}_*"))
-    return base if mat is None else next(base.glob(f"材料{mat}_*"))
+find = fx.folder
 
 
 def make_workspace(root: Path, work: Path) -> Path:

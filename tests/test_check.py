@@ -18,11 +18,7 @@ from tests import fixtures as fx
 ORG = "濮阳市人力资源和社会保障局"
 
 
-def folder(drop: Path, unit: str, indicator: str, material: int | None = None) -> Path:
-    base = next((drop / unit).glob(f"{indicator}_*"))
-    if material is None:
-        return base
-    return next(base.glob(f"材料{material}_*"))
+folder = fx.folder
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,7 @@ ORG = "濮阳市人力资源和社会保障局"
 LAW = "局法规调研科"
 
 
-def folder(drop: Path, unit: str, indicator: str, material: int | None = None) -> Path:
-    base = next((drop / unit).glob(f"{indicator}_*"))
-    return base if material is None else next(base.glob(f"材料{material}_*"))
+folder = fx.folder
 
 
 @pytest.fixture(scope="module")
