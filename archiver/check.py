@@ -8,63 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from archiver.manifest.model import Manifest, Material
+from archiver.findings import ERROR, INFO, WARNING, Finding
+from archiver.manifest.model import UNASSIGNED, Manifest, Material, MaterialRef
 from archiver.scan.facts import dates_in_name
 from archiver.scan.inventory import Inventory, ScannedFile
 from archiver.scan.sniff import KIND_NAMES, UNSUPPORTED_NAMES, name_matches
 from archiver.textutil import limit_text
-from archiver.workspace.layout import UNASSIGNED, Layout, MaterialKey, required_materials
+from archiver.workspace.layout import Layout, required_materials
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-
-CODES: dict[str, str] = {
-    "missing_material": ERROR,
-    "template_unchanged": ERROR,
-    "over_word_limit": ERROR,
-    "over_soft_word_limit": WARNING,
-    "uncountable_explanation": WARNING,
-    "empty_file": ERROR,
-    "unreadable_file": ERROR,
-    "encrypted_file": ERROR,
-    "unsupported_type": WARNING,
-    "misplaced_file": WARNING,
-    "duplicate_file": INFO,
-    "unsafe_path": ERROR,
-    "unassigned_material": WARNING,
-    "out_of_period": WARNING,
-    "garbled_name": WARNING,
-}
 COUNTABLE = ("docx", "txt")
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    unit: str | None
-    indicator: str | None
-    material: int | None
-    path: str | None
-    message: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def severity(self) -> str:
-        return CODES[self.code]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "unit": self.unit,
-            "indicator": self.indicator,
-            "material": self.material,
-            "path": self.path,
-            "message": self.message,
-            **self.extra,
-        }
 
 
 @dataclass(frozen=True)
@@ -261,7 +216,7 @@ def material_findings(ctx: CheckContext, inventory: Inventory) -> list[Finding]:
             key = f.folder.collects
             by_folder[(key, f.folder.unit)].append(f)
     for ind, mat in required_materials(ctx.manifest, ctx.level):
-        key = MaterialKey(ind.id, mat.no)
+        key = MaterialRef(ind.id, mat.no)
         units = mat.lead_units or (UNASSIGNED,)
         if not mat.lead_units:
             out.append(
@@ -297,13 +252,20 @@ def material_findings(ctx: CheckContext, inventory: Inventory) -> list[Finding]:
     return out
 
 
+def counted_files(files: list[ScannedFile]) -> list[ScannedFile]:
+    """The files of a 情况说明 whose 字数 is counted: Word and text files, or else the PDFs
+    that have a text layer (a PDF exported from Word still has its text)."""
+    counted = [f for f in files if f.facts and f.facts.kind in COUNTABLE]
+    if not counted:
+        counted = [f for f in files if f.facts and f.facts.kind == "pdf" and f.facts.has_text]
+    return counted
+
+
 def _explanation_findings(
-    mat: Material, unit: str, key: MaterialKey, files: list[ScannedFile]
+    mat: Material, unit: str, key: MaterialRef, files: list[ScannedFile]
 ) -> list[Finding]:
     out: list[Finding] = []
-    counted = [f for f in files if f.facts and f.facts.kind in COUNTABLE]
-    if not counted:  # a PDF exported from Word still has its text: count that
-        counted = [f for f in files if f.facts and f.facts.kind == "pdf" and f.facts.has_text]
+    counted = counted_files(files)
     for f in files:
         if f.facts and f.facts.placeholder:
             out.append(
@@ -392,11 +354,3 @@ def duplicate_findings(inventory: Inventory) -> list[Finding]:
                 )
             )
     return out
-
-
-def summarize(findings: list[Finding]) -> dict[str, int]:
-    return {
-        "errors": sum(1 for f in findings if f.severity == ERROR),
-        "warnings": sum(1 for f in findings if f.severity == WARNING),
-        "infos": sum(1 for f in findings if f.severity == INFO),
-    }

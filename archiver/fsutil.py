@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +55,34 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target``; a reader never sees half a file under the real name."""
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
+
+
+CHUNK = 1024 * 1024
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, streamed (a 2 GB file costs no memory)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def copy_hashing(source: Path, target: Path) -> str:
+    """Copy ``source`` to ``target`` and return the SHA-256 of the bytes written."""
+    h = hashlib.sha256()
+    with source.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(CHUNK):
+            h.update(chunk)
+            dst.write(chunk)
+    return h.hexdigest()
 
 
 def reproducible_zip(path: Path, core_date: str | None = None) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.check import CheckContext, Finding, run_checks
-from archiver.errors import ArchiverError
-from archiver.manifest.loader import unit_key
+from archiver.check import CheckContext, run_checks
+from archiver.findings import Finding
+from archiver.manifest.units import resolve_unit
 from archiver.scan.inventory import Inventory, scan
 from archiver.workspace import Workspace, open_workspace
-from archiver.workspace.layout import UNASSIGNED
 
 
 @dataclass(frozen=True)
@@ -24,16 +23,8 @@ class CheckResult:
         return len(self.inventory.files)
 
     def resolve_unit(self, name: str) -> str:
-        names = {unit_key(UNASSIGNED): UNASSIGNED}
-        for u in self.workspace.manifest.units:
-            for spelling in (u.name, *u.aliases):
-                names[unit_key(spelling)] = u.name
-        found = names.get(unit_key(name))
-        if found is None:
-            raise ArchiverError(
-                f"清单中没有单位“{name}”;可选:{'、'.join(self.workspace.layout.units)}"
-            )
-        return found
+        ws = self.workspace
+        return resolve_unit(ws.manifest, name, choices=ws.layout.units)
 
 
 def check_workspace(start: Path | None) -> CheckResult:

@@ -1,8 +1,10 @@
-"""Chinese wording shared by every report: level names, word-limit and sharing phrases."""
+"""Chinese wording shared by every report: level names, dates, word-limit and sharing phrases."""
 
 from __future__ import annotations
 
-from archiver.manifest.model import Indicator, Material
+import datetime as dt
+
+from archiver.manifest.model import UNASSIGNED, Indicator, Material
 
 LEVEL_NAMES = {
     "national": "国家级",
@@ -12,6 +14,16 @@ LEVEL_NAMES = {
     "penalty": "减分项",
     "annual": "年度考核",
 }
+
+
+def cn_date(d: dt.date) -> str:
+    """2021-04-01 → “2021年4月1日”, as dates are written in 公文."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def leads_text(units: tuple[str, ...]) -> str:
+    """The lead units of a material as printed, or why there are none."""
+    return "、".join(units) or f"{UNASSIGNED}(原表未写牵头单位)"
 
 
 def limit_text(material: Material | None) -> str:

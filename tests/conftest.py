@@ -1,7 +1,14 @@
-"""Shared fixtures: a small valid manifest and a CLI runner."""
+"""Shared fixtures: a small valid manifest, a CLI runner, and the LibreOffice layer.
+
+Two layers of tests: everything runs in ``.ci/run``; ``pytest -m "not libreoffice"`` runs only
+those that need no LibreOffice (seconds). A test (or a fixture it uses) that needs LibreOffice
+asks for the ``libreoffice`` fixture, and is then marked ``libreoffice`` automatically. A test
+that is not marked cannot start LibreOffice: it fails saying so, so the marker cannot rot.
+"""
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +17,60 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "libreoffice: runs the real LibreOffice (deselect with -m 'not libreoffice')"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
+
+
+_running_marked = {"now": True}  # whether the test being set up, run or torn down is marked
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # set before any fixture of the test (module-scoped ones included) is made
+    _running_marked["now"] = item.get_closest_marker("libreoffice") is not None
+
+
+def _guard_libreoffice() -> Callable[[], Path]:
+    from archiver.engines import libreoffice as lo
+
+    real = lo.find_soffice
+
+    def guarded() -> Path:
+        if not _running_marked["now"]:
+            pytest.fail(
+                "this test starts LibreOffice: request the `libreoffice` fixture so that it is "
+                "marked (pytest -m 'not libreoffice' then leaves it out)"
+            )
+        return real()
+
+    lo.find_soffice = guarded
+    return real
+
+
+_find_soffice = _guard_libreoffice()
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> Path:
+    """The soffice program; the tests that ask for it are the LibreOffice layer."""
+    from archiver.errors import MissingProgramError
+
+    try:
+        return _find_soffice()
+    except MissingProgramError as exc:
+        if os.environ.get("CI"):
+            raise  # CI installs it (scripts/setup.sh): its absence is a failure there
+        pytest.skip(exc.message)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = ROOT / "manifests"

@@ -134,7 +134,9 @@ def make_workspace(root: Path, work: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, Any]]]:
+def built(
+    tmp_path_factory: pytest.TempPathFactory, libreoffice: Path
+) -> Iterator[tuple[Path, Path, dict[str, Any]]]:
     base = tmp_path_factory.mktemp("build")
     ws = make_workspace(base / "ws", base / "work")
     out = base / "out1"
@@ -440,6 +442,7 @@ def _has_marker(path: Path, marker: bytes) -> bool:
         return False
 
 
+@pytest.mark.usefixtures("libreoffice")
 def test_converter_crash_and_hang_yield_placeholders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -486,7 +489,7 @@ def test_converter_crash_and_hang_yield_placeholders(
     assert "文件无法转换" in page.replace(" ", "") and "会崩溃.docx" in page
 
 
-def test_interrupted_build_leaves_previous_intact(tmp_path: Path) -> None:
+def test_interrupted_build_leaves_previous_intact(tmp_path: Path, libreoffice: Path) -> None:
     ws = make_workspace(tmp_path / "ws", tmp_path / "work")
     out = tmp_path / "out"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
@@ -525,7 +528,7 @@ def test_interrupted_build_leaves_previous_intact(tmp_path: Path) -> None:
 
 
 def test_incremental_build_equals_clean_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, libreoffice: Path
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     ws = make_workspace(tmp_path / "ws", tmp_path / "work")

@@ -22,7 +22,7 @@ folder = fx.folder
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ws(tmp_path_factory: pytest.TempPathFactory, libreoffice: Path) -> Path:
     root = tmp_path_factory.mktemp("check") / "工作区"
     work = tmp_path_factory.mktemp("work")
     runner = CliRunner()

@@ -115,7 +115,9 @@ def test_xlsx_one_row_per_material(exported: tuple[Path, Path]) -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
-def test_docx_renders_with_cjk_fonts(exported: tuple[Path, Path], tmp_path: Path) -> None:
+def test_docx_renders_with_cjk_fonts(
+    exported: tuple[Path, Path], tmp_path: Path, libreoffice: Path
+) -> None:
     docx, _ = exported
     (result,) = convert_batch([docx], tmp_path, timeout=180)
     assert result.pdf is not None, result.error

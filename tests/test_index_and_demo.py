@@ -23,7 +23,9 @@ EPOCH = "1617235200"
 
 
 @pytest.fixture(scope="module")
-def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+def demo_build(
+    tmp_path_factory: pytest.TempPathFactory, libreoffice: Path
+) -> Iterator[tuple[Path, Path]]:
     base = tmp_path_factory.mktemp("demo")
     ws, out = base / "演示工作区", base / "out"
     runner = CliRunner()
@@ -210,7 +212,7 @@ indicators:
 
 
 @pytest.fixture
-def odd_ws(tmp_path: Path) -> Path:
+def odd_ws(tmp_path: Path, libreoffice: Path) -> Path:
     manifest = tmp_path / "m.yaml"
     manifest.write_text(SMALL, encoding="utf-8")
     ws = tmp_path / "ws"

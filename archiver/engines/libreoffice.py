@@ -17,7 +17,7 @@ from pathlib import Path
 
 from archiver.engines.fonts import fontconfig_env
 from archiver.engines.run import run
-from archiver.errors import ArchiverError, MissingProgramError
+from archiver.errors import ArchiverError, MissingProgramError, ProgramTimeoutError
 
 INSTALL_HINT = (
     "请安装 LibreOffice:Windows 从 libreoffice.org 下载安装;"
@@ -65,6 +65,7 @@ class ConversionResult:
     source: Path
     pdf: Path | None
     error: str | None
+    timed_out: bool = False  # the error is a timeout: it may pass another time
 
 
 def convert_batch(
@@ -93,7 +94,7 @@ def convert_batch(
         raise ArchiverError("内部错误:同一批转换的文件名(不含扩展名)必须互不相同")
     whole = batch_timeout if batch_timeout is not None else timeout + 5 * len(sources)
     spec = f"{target}:writer_pdf_Export:{pdf_options}" if pdf_options else target
-    error = _run_soffice(exe, list(sources), outdir, whole, spec)
+    error, timed_out = _run_soffice(exe, list(sources), outdir, whole, spec)
     results = []
     missing = []
     for src in sources:
@@ -104,14 +105,14 @@ def convert_batch(
             missing.append(src)
     if len(sources) > 1 or error is None:
         for src in missing:
-            err = _run_soffice(exe, [src], outdir, timeout, spec)
+            err, late = _run_soffice(exe, [src], outdir, timeout, spec)
             pdf = outdir / f"{src.stem}.{target}"
-            ok = _complete(pdf)
-            results.append(
-                ConversionResult(src, pdf if ok else None, None if ok else err or "未生成 PDF")
-            )
+            if _complete(pdf):
+                results.append(ConversionResult(src, pdf, None))
+            else:
+                results.append(ConversionResult(src, None, err or "未生成 PDF", late))
     else:
-        results += [ConversionResult(s, None, error) for s in missing]
+        results += [ConversionResult(s, None, error, timed_out) for s in missing]
     order = {s: i for i, s in enumerate(sources)}
     return sorted(results, key=lambda r: order[r.source])
 
@@ -131,8 +132,8 @@ def _complete(pdf: Path) -> bool:
 
 def _run_soffice(
     exe: Path, sources: list[Path], outdir: Path, timeout: float, target: str
-) -> str | None:
-    """Run one soffice process; return an error message, or None when it exited cleanly."""
+) -> tuple[str | None, bool]:
+    """Run one soffice process; return (error message or None, whether it timed out)."""
     with tempfile.TemporaryDirectory(prefix="archiver-lo-") as profile:
         argv: list[str | Path] = [
             exe,
@@ -153,6 +154,8 @@ def _run_soffice(
             run(argv, timeout=timeout, env=fontconfig_env())
         except MissingProgramError:
             raise
+        except ProgramTimeoutError as exc:
+            return exc.message, True
         except ArchiverError as exc:
-            return exc.message
-    return None
+            return exc.message, False
+    return None, False

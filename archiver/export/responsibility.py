@@ -11,10 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.manifest.model import Indicator, Manifest, Material
+from archiver.manifest.model import UNASSIGNED, Indicator, Manifest, Material
 from archiver.textutil import LEVEL_NAMES, chinese_numeral, limit_text, shared_text
-
-UNASSIGNED = "未分配"
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def responsibility_rows(
                 by_unit[u].append(Row(u, ind, None))
             continue
         for mat in ind.materials:
-            for u in mat.lead_units or (UNASSIGNED,):
+            for u in mat.units:
                 by_unit[u].append(Row(u, ind, mat))
     rows = []
     for name, items in by_unit.items():

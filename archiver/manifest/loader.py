@@ -7,8 +7,7 @@ Validation collects every problem (with file, line and key path) before failing 
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,38 +26,23 @@ from archiver.manifest.model import (
     WordLimit,
 )
 from archiver.manifest.schema import Reader
+from archiver.manifest.sharing import link_shared
+from archiver.manifest.units import unit_key
 from archiver.problems import KeyPath, Problem, ProblemList
 from archiver.yamlsource import YamlReadError, read_yaml
 
 SCHEMA_VERSION = 1
 
+# the keys each mapping of the format may hold (docs/manifest.md); others are warned about
 TOP_KEYS = (
-    "schema_version",
-    "title",
-    "source",
-    "period",
-    "word_limits",
-    "levels",
-    "always_included",
-    "units",
-    "categories",
-    "indicators",
-    "default_material",
-    "explanation",
-    "notes",
-)
+    "schema_version", "title", "source", "period", "word_limits", "levels", "always_included",
+    "units", "categories", "indicators", "default_material", "explanation", "notes",
+)  # fmt: skip
 SOURCE_KEYS = ("issuer", "document", "number", "date", "attachment")
 INDICATOR_KEYS = (
-    "id",
-    "level",
-    "category",
-    "text",
-    "requirement",
-    "lead_units",
-    "no_materials",
-    "materials",
+    "id", "level", "category", "text", "requirement", "lead_units", "no_materials", "materials",
     "note",
-)
+)  # fmt: skip
 MATERIAL_KEYS = ("no", "text", "kind", "lead_units", "word_limit", "same_as", "note")
 CATEGORY_KEYS = ("no", "name", "points", "children", "note")
 
@@ -67,11 +51,6 @@ CATEGORY_KEYS = ("no", "name", "points", "children", "note")
 class LoadResult:
     manifest: Manifest
     warnings: list[Problem]
-
-
-def unit_key(name: str) -> str:
-    """Compare unit names ignoring width (（）vs ()) and spaces."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def load_manifest(path: Path | str, *, strict: bool = False) -> LoadResult:
@@ -129,7 +108,7 @@ class _Validator:
         indicators = self._indicators(
             r.required(top, "indicators", ()), categories, kinds, limits, default_material
         )
-        indicators = _link_shared(indicators, self.p)
+        indicators = link_shared(indicators, self.p)
         notes = tuple(r.text_list(top.get("notes"), ("notes",)))
         explanation = r.text(top.get("explanation"), ("explanation",), optional=True)
         return Manifest(
@@ -403,67 +382,3 @@ class _Validator:
         ind = self.r.ident(self.r.required(m, "indicator", at), (*at, "indicator"))
         no = self.r.positive_int(m.get("material", 1), (*at, "material"), "正整数(材料序号)")
         return MaterialRef(ind, no) if ind and no else None
-
-
-def _link_shared(indicators: list[Indicator], p: ProblemList) -> list[Indicator]:
-    """Resolve ``same_as`` links: inherit text and kind, fill ``shared_with`` both ways."""
-    by_id = {i.id: i for i in indicators}
-    groups: dict[MaterialRef, list[MaterialRef]] = {}
-    resolved: dict[MaterialRef, MaterialRef] = {}
-    for idx, ind in enumerate(indicators):
-        for j, mat in enumerate(ind.materials):
-            if mat.same_as is None:
-                continue
-            here = MaterialRef(ind.id, mat.no)
-            target: MaterialRef = mat.same_as
-            at: KeyPath = ("indicators", idx, "materials", j, "same_as")
-            hops = 0
-            while True:
-                owner = by_id.get(target.indicator)
-                tmat = owner.material(target.material) if owner else None
-                if tmat is None:
-                    p.error(at, f"引用的材料 {target} 不存在")
-                    break
-                if tmat.same_as is None:
-                    groups.setdefault(target, []).append(here)
-                    resolved[here] = target
-                    break
-                hops += 1
-                nxt: MaterialRef = tmat.same_as
-                if hops > len(indicators) or nxt == here:
-                    p.error(at, "same_as 形成了循环引用")
-                    break
-                target = nxt
-    members: dict[MaterialRef, tuple[MaterialRef, ...]] = {}
-    for root, refs in groups.items():
-        everyone = [root, *refs]
-        for ref in everyone:
-            members[ref] = tuple(x for x in everyone if x != ref)
-    out = []
-    for ind in indicators:
-        mats = []
-        partners: list[str] = []
-        for mat in ind.materials:
-            key = MaterialRef(ind.id, mat.no)
-            shared = members.get(key, ())
-            new = replace(mat, shared_with=shared)
-            origin = resolved.get(key)
-            if origin is not None:
-                owner = by_id[origin.indicator]
-                rmat = owner.material(origin.material)
-                assert rmat is not None
-                new = replace(
-                    new,
-                    same_as=origin,
-                    text=mat.text or rmat.text,
-                    kind=rmat.kind,
-                    lead_units=rmat.lead_units if not mat.own_lead_units else mat.lead_units,
-                    word_limit=rmat.word_limit,
-                    explicit_limit=rmat.explicit_limit,
-                )
-            for ref in shared:
-                if ref.indicator != ind.id and ref.indicator not in partners:
-                    partners.append(ref.indicator)
-            mats.append(new)
-        out.append(replace(ind, materials=tuple(mats), shared_with=tuple(partners)))
-    return out

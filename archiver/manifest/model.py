@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 LEVEL_KINDS = ("national", "provincial", "municipal", "bonus", "penalty", "annual")
 MATERIAL_KINDS = ("explanation", "evidence")
+UNASSIGNED = "未分配"  # the folder and the name for materials whose source names no lead unit
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Category:
 
 @dataclass(frozen=True)
 class MaterialRef:
+    """A material by its indicator id and number; for a shared material, its owner's."""
+
     indicator: str
     material: int
 
@@ -71,6 +74,11 @@ class Material:
     same_as: MaterialRef | None  # this material is the one of another indicator
     shared_with: tuple[MaterialRef, ...] = ()  # every other place the same material serves
     note: str | None = None
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The units whose folders collect this material (未分配 when the source names none)."""
+        return self.lead_units or (UNASSIGNED,)
 
 
 @dataclass(frozen=True)
@@ -151,3 +159,10 @@ class Manifest:
 
     def unit_names(self) -> tuple[str, ...]:
         return tuple(u.name for u in self.units)
+
+    def level_problem(self, level_id: str) -> str | None:
+        """Why ``level_id`` is not a level of this manifest (a message), or None."""
+        if self.level(level_id) is not None:
+            return None
+        choices = "、".join(lv.id for lv in self.levels)
+        return f"清单中没有级别“{level_id}”;可选:{choices}"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import InputFileError
+from archiver.fsutil import sha256_file
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
@@ -63,14 +64,6 @@ class FileFacts:
         )
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFacts:
     """Read ``path`` once and return its facts; never raises for bad content.
 
@@ -80,7 +73,7 @@ def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFa
     size = path.stat().st_size
     if size == 0:
         return FileFacts(sha256=hashlib.sha256(b"").hexdigest(), size=0, kind="empty")
-    facts = FileFacts(sha256=sha256_of(path), size=size, kind=sniff(path))
+    facts = FileFacts(sha256=sha256_file(path), size=size, kind=sniff(path))
     try:
         if facts.kind == "pdf":
             _pdf(path, facts, want_text)

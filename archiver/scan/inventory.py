@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from archiver.cache import JsonCache
-from archiver.manifest.loader import unit_key
-from archiver.manifest.model import Manifest
+from archiver.manifest.model import Manifest, MaterialRef
+from archiver.manifest.units import unit_key, unit_lookup
 from archiver.scan.facts import FACTS_VERSION, FileFacts, examine
 from archiver.scan.sniff import CONVERTIBLE, name_matches
 from archiver.workspace.config import WorkspaceConfig
-from archiver.workspace.layout import UNASSIGNED, Folder, Layout, MaterialKey
+from archiver.workspace.layout import Folder, Layout
 from archiver.workspace.naming import indicator_id_of, material_no_of
 from archiver.workspace.requirements import PLACEHOLDER_MARK, REQUIREMENT_FILE
 
@@ -42,7 +42,7 @@ class ScannedFile:
     garbled_name: bool = False  # the name was not valid UTF-8 and is shown decoded as GBK
 
     @property
-    def material(self) -> MaterialKey | None:
+    def material(self) -> MaterialRef | None:
         return self.folder.collects if self.folder else None
 
     @property
@@ -63,7 +63,7 @@ class Inventory:
     files: list[ScannedFile]
     drop_root: Path
 
-    def for_material(self, key: MaterialKey) -> list[ScannedFile]:
+    def for_material(self, key: MaterialRef) -> list[ScannedFile]:
         return [f for f in self.files if f.material == key]
 
 
@@ -90,10 +90,7 @@ class _Resolver:
     """Maps folder names under the drop root to planned folders."""
 
     def __init__(self, manifest: Manifest, layout: Layout) -> None:
-        self.units: dict[str, str] = {unit_key(UNASSIGNED): UNASSIGNED}
-        for u in manifest.units:
-            for spelling in (u.name, *u.aliases):
-                self.units[unit_key(spelling)] = u.name
+        self.units = unit_lookup(manifest)
         self.by_indicator: dict[tuple[str, str], Folder] = {}
         self.by_material: dict[tuple[str, str, int], Folder] = {}
         for f in layout.folders:

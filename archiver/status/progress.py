@@ -14,10 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from archiver.check import ERROR, Finding
+from archiver.check import counted_files
+from archiver.findings import ERROR, Finding
+from archiver.manifest.model import MaterialRef
 from archiver.pipeline import CheckResult
 from archiver.scan.inventory import ScannedFile
-from archiver.workspace.layout import UNASSIGNED, MaterialKey, required_materials
+from archiver.workspace.layout import required_materials
 
 
 @dataclass
@@ -130,7 +132,7 @@ class StatusReport:
 def build_status(result: CheckResult, today: dt.date) -> StatusReport:
     ws = result.workspace
     manifest, level, layout = ws.manifest, ws.config.level, ws.layout
-    files_by: dict[tuple[MaterialKey, str], list[ScannedFile]] = defaultdict(list)
+    files_by: dict[tuple[MaterialRef, str], list[ScannedFile]] = defaultdict(list)
     for f in result.inventory.files:
         if f.folder is not None and f.folder.collects is not None:
             files_by[(f.folder.collects, f.folder.unit)].append(f)
@@ -144,7 +146,7 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
     entries: list[MaterialEntry] = []
     listed: set[str] = set()
     for ind, mat in required_materials(manifest, level):
-        key = MaterialKey(ind.id, mat.no)
+        key = MaterialRef(ind.id, mat.no)
         cat = ind.category_names[0] if ind.category_names else ""
         tally = categories.setdefault(cat, Tally(cat))
         entry = MaterialEntry(
@@ -152,7 +154,7 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
             material=mat.no,
             text=mat.text,
             category=cat,
-            units=list(mat.lead_units or (UNASSIGNED,)),
+            units=list(mat.units),
             folders=[f"{ws.config.drop_folder}/{f.rel}" for f in layout.all_folders_for(key)],
             status="missing",
         )
@@ -177,12 +179,9 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
             "error" if "error" in statuses else ("missing" if "missing" in statuses else "provided")
         )
         counts = [
-            f.facts.words["east_asian"] + f.facts.words["non_east_asian_words"]
-            for f in _files(result, entry.files)
-            if mat.kind == "explanation"
-            and f.facts
-            and f.facts.words
-            and f.facts.kind in ("docx", "txt")
+            f.facts.word_count.words
+            for f in counted_files([f for f in _files(result, entry.files) if f.usable])
+            if mat.kind == "explanation" and f.facts and f.facts.word_count
         ]
         entry.word_count = max(counts) if counts else None
         entries.append(entry)

@@ -3,15 +3,15 @@ self-contained HTML page, and one 整改清单 (.docx) per unit."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
 
-from archiver.check import ERROR, WARNING, Finding
 from archiver.docxrender import render_docx
+from archiver.findings import ERROR, WARNING, Finding
 from archiver.fsutil import atomic_path, write_text_atomic
 from archiver.status.progress import StatusReport, Tally
+from archiver.textutil import cn_date
 from archiver.workspace.naming import safe_name
 
 STATUS_NAMES = {
@@ -26,10 +26,6 @@ STATUS_COLOURS = {
     "error": "FFEB9C",
     "not_required": "EDEDED",
 }
-
-
-def cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def pct(t: Tally) -> str:

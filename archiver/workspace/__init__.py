@@ -30,7 +30,7 @@ def open_workspace(start: Path | None, *, strict: bool = False) -> Workspace:
     config, warnings = load_config(root, strict=strict)
     result = load_manifest(config.manifest_path, strict=strict)
     manifest = result.manifest
-    if manifest.level(config.level) is None:
+    if manifest.level_problem(config.level):
         choices = "、".join(lv.id for lv in manifest.levels)
         raise WorkspaceError(
             f"工作区设置中的级别“{config.level}”不在清单中;可选:{choices}"

@@ -103,9 +103,9 @@ def _manifest_reference(value: str, root: Path) -> str:
 
 
 def _check_level(m: Manifest, level: str) -> None:
-    if m.level(level) is None:
-        choices = "、".join(lv.id for lv in m.levels)
-        raise WorkspaceError(f"清单中没有级别“{level}”;可选:{choices}")
+    problem = m.level_problem(level)
+    if problem:
+        raise WorkspaceError(problem)
 
 
 def _create_folders(

@@ -18,25 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from archiver.manifest.model import Indicator, Manifest, Material, MaterialRef
+from archiver.manifest.model import UNASSIGNED, Indicator, Manifest, Material, MaterialRef
 from archiver.workspace.naming import (
     indicator_folder_name,
     material_folder_name,
     safe_name,
 )
-
-UNASSIGNED = "未分配"
-
-
-@dataclass(frozen=True)
-class MaterialKey:
-    """A material as collected: the owner's indicator id and material number."""
-
-    indicator: str
-    material: int
-
-    def __str__(self) -> str:
-        return f"{self.indicator}#{self.material}"
 
 
 @dataclass(frozen=True)
@@ -45,7 +32,7 @@ class Folder:
     unit: str
     indicator: Indicator
     material: Material | None  # the material collected here; None for an indicator folder
-    collects: MaterialKey | None  # where files placed here count (None: sub-folders only)
+    collects: MaterialRef | None  # where files placed here count (None: sub-folders only)
     pointer: bool = False  # holds only a pointer to a shared material's folder
 
 
@@ -60,22 +47,16 @@ class Layout:
                 return f
         return None
 
-    def folders_for(self, key: MaterialKey) -> list[Folder]:
+    def folders_for(self, key: MaterialRef) -> list[Folder]:
         return [f for f in self.folders if f.collects == key and not f.pointer]
 
-    def all_folders_for(self, key: MaterialKey) -> list[Folder]:
+    def all_folders_for(self, key: MaterialRef) -> list[Folder]:
         return [f for f in self.folders if f.collects == key]
 
 
-def material_key(indicator: Indicator, material: Material) -> MaterialKey:
-    ref: MaterialRef | None = material.same_as
-    if ref is not None:
-        return MaterialKey(ref.indicator, ref.material)
-    return MaterialKey(indicator.id, material.no)
-
-
-def units_of(material: Material) -> tuple[str, ...]:
-    return material.lead_units or (UNASSIGNED,)
+def material_key(indicator: Indicator, material: Material) -> MaterialRef:
+    """Where a material is collected: its own place, or its owner's when it is shared."""
+    return material.same_as or MaterialRef(indicator.id, material.no)
 
 
 def unit_folder_name(unit: str) -> str:
@@ -94,7 +75,7 @@ def plan_layout(manifest: Manifest, level: str) -> Layout:
         for mat in ind.materials:
             key = material_key(ind, mat)
             pointer = mat.same_as is not None
-            for unit in units_of(mat):
+            for unit in mat.units:
                 if unit not in used_units:
                     used_units.append(unit)
                 base = PurePosixPath(unit_folder_name(unit), ind_name)

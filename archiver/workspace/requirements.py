@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from archiver.manifest.model import Indicator, Manifest, Material
-from archiver.textutil import LEVEL_NAMES, limit_text
-from archiver.workspace.layout import Folder, Layout, MaterialKey, material_key
+from archiver.manifest.model import Indicator, Manifest, Material, MaterialRef
+from archiver.textutil import LEVEL_NAMES, cn_date, leads_text, limit_text
+from archiver.workspace.layout import Folder, Layout, material_key
 
 ACCEPTED_TYPES = (
     "Word 文档(.docx .doc .wps)、PDF、Excel 表格(.xlsx .xls)、图片和扫描件(.jpg .png .tif)、"
@@ -18,17 +18,13 @@ REQUIREMENT_FILE = "材料要求.txt"
 TEMPLATE_FILE = "情况说明.docx"
 
 
-def _date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def period_text(start: dt.date | None, end: dt.date | None) -> str:
     if start and end:
-        return f"{_date(start)}至{_date(end)}"
+        return f"{cn_date(start)}至{cn_date(end)}"
     if start:
-        return f"{_date(start)}以来"
+        return f"{cn_date(start)}以来"
     if end:
-        return f"{_date(end)}以前"
+        return f"{cn_date(end)}以前"
     return "不限"
 
 
@@ -41,7 +37,7 @@ def _material_lines(
     if mat.word_limit:
         lines.append(f"  字数要求:{limit_text(mat)}(按 Word“字数统计”中的“字数”计算)")
     others = [u for u in mat.lead_units if u != unit]
-    lines.append(f"  牵头单位:{'、'.join(mat.lead_units) or '未分配(原表未写牵头单位)'}")
+    lines.append(f"  牵头单位:{leads_text(mat.lead_units)}")
     if others:
         lines.append(f"  共同提供:{'、'.join(others)}(各自放在本单位文件夹中,组卷时合并)")
     key = material_key(ind, mat)
@@ -58,7 +54,7 @@ def _material_lines(
     return lines
 
 
-def _where(layout: Layout, key: MaterialKey) -> str:
+def _where(layout: Layout, key: MaterialRef) -> str:
     folders = layout.folders_for(key)
     return ";".join(str(f.rel) for f in folders) or "(该材料未列入本级别)"
 
@@ -90,11 +86,11 @@ def requirement_text(
     else:
         lines.append("本指标需要的材料(每份材料放在对应的子文件夹中):")
         for mat in ind.materials:
-            if folder.unit in (mat.lead_units or ("未分配",)):
+            if folder.unit in mat.units:
                 lines += _material_lines(manifest, layout, folder.unit, ind, mat)
-        others = [m for m in ind.materials if folder.unit not in (m.lead_units or ("未分配",))]
+        others = [m for m in ind.materials if folder.unit not in m.units]
         for mat in others:
-            lines.append(f"材料({mat.no})由{'、'.join(mat.lead_units) or '未分配'}提供:{mat.text}")
+            lines.append(f"材料({mat.no})由{'、'.join(mat.units)}提供:{mat.text}")
     lines += [
         "",
         f"收集期间:{period_text(period_start, period_end)}的材料",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver import __version__
-from archiver.build.volumes import Part
+from archiver.binding.parts import Part
 from archiver.workspace.naming import safe_name
 
 

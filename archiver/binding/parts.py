@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archiver.build.plan import BuildPlan, Doc, Section, VolumePlan
-from archiver.manifest.model import Indicator
-from archiver.workspace.layout import MaterialKey
+from archiver.binding.plan import BuildPlan, Doc, Section, VolumePlan
+from archiver.manifest.model import Indicator, MaterialRef
 from archiver.workspace.naming import safe_name
 
 
@@ -21,7 +20,6 @@ class Part:
     count: int  # parts in the volume
     sections: list[Section] = field(default_factory=list)
     no_material: list[Indicator] = field(default_factory=list)
-    first_page: dict[int, int] = field(default_factory=dict)  # id(doc) → first page
 
     @property
     def file_name(self) -> str:
@@ -45,8 +43,8 @@ class Part:
         return sum(d.pages for d in self.docs)
 
     def page_range(self, doc: Doc) -> tuple[int, int]:
-        first = self.first_page[id(doc)]
-        return first, first + max(doc.pages, 1) - 1
+        """The printed page numbers of one of this part's documents (a placeholder has one)."""
+        return doc.first_page, doc.last_page
 
 
 def split_parts(plan: BuildPlan, cap: int) -> list[Part]:
@@ -71,10 +69,10 @@ def split_parts(plan: BuildPlan, cap: int) -> list[Part]:
 
 
 def number(part: Part) -> None:
+    """Number the part's documents from page 1, in order."""
     page = 1
-    part.first_page = {}
     for doc in part.docs:
-        part.first_page[id(doc)] = page
+        doc.first_page = page
         page += doc.pages
 
 
@@ -85,15 +83,14 @@ class Location:
     last: int
 
 
-def locate(parts: list[Part]) -> dict[MaterialKey, Location]:
+def locate(parts: list[Part]) -> dict[MaterialRef, Location]:
     """Where each collected material's pages are (pointers excluded)."""
-    out: dict[MaterialKey, Location] = {}
+    out: dict[MaterialRef, Location] = {}
     for part in parts:
         for section in part.sections:
             if section.status == "pointer" or not section.docs:
                 continue
-            first = part.first_page[id(section.docs[0])]
-            last_doc = section.docs[-1]
-            last = part.page_range(last_doc)[1]
-            out[section.key] = Location(part, first, last)
+            out[section.key] = Location(
+                part, section.docs[0].first_page, section.docs[-1].last_page
+            )
     return out

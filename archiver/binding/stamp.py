@@ -37,6 +37,7 @@ def make_font_pdf(target: Path, timeout: float) -> Path:
     from docx.shared import Pt
 
     from archiver.engines import libreoffice
+    from archiver.fsutil import copy_atomic
 
     if target.is_file():
         return target
@@ -52,10 +53,7 @@ def make_font_pdf(target: Path, timeout: float) -> Path:
             from archiver.errors import ExternalProgramError
 
             raise ExternalProgramError(f"无法准备页码字体:{res.error}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_suffix(".part")
-        part.write_bytes(res.pdf.read_bytes())
-        part.replace(target)
+        copy_atomic(res.pdf, target)
     return target
 
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.build.convert import page_count
+from archiver.binding.convert import page_count
 from archiver.docxrender import render_docx, template_path
 from archiver.engines import libreoffice
 from archiver.errors import ExternalProgramError
+from archiver.fsutil import copy_atomic
 
 
 @dataclass
@@ -104,9 +104,7 @@ class PageRenderer:
                 assert res.pdf is not None  # convert() raises for any that failed
                 key = res.source.stem
                 target = self.cache / f"{key}.pdf"
-                tmp_target = self.cache / f".{key}.part"
-                shutil.copyfile(res.pdf, tmp_target)
-                tmp_target.replace(target)
+                copy_atomic(res.pdf, target)
                 for job in todo[key]:
                     job.pdf, job.pages = target, self._pages(key, target)
         self.pages.save()

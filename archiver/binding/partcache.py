@@ -14,8 +14,9 @@ import json
 from pathlib import Path
 
 from archiver import __version__
-from archiver.build.render import RenderJob
-from archiver.build.volumes import Part
+from archiver.binding.parts import Part
+from archiver.binding.render import RenderJob
+from archiver.fsutil import atomic_path, copy_hashing
 
 ASSEMBLY_VERSION = 1  # bump when write_part changes what it writes
 
@@ -52,7 +53,7 @@ class PartCache:
         pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
         try:
             info = json.loads(meta.read_text(encoding="utf-8"))
-            digest = _copy_hashing(pdf, target)
+            digest = copy_hashing(pdf, target)
         except (OSError, ValueError):
             return None
         if digest != info.get("sha256"):  # the cached copy was damaged: build it again
@@ -63,9 +64,8 @@ class PartCache:
 
     def keep(self, key: str, source: Path, pages: int) -> str:
         """Store a freshly written part; return its sha256."""
-        tmp = self.folder / f".{key}.part"
-        digest = _copy_hashing(source, tmp)
-        tmp.replace(self.folder / f"{key}.pdf")
+        with atomic_path(self.folder / f"{key}.pdf") as tmp:
+            digest = copy_hashing(source, tmp)
         (self.folder / f"{key}.json").write_text(
             json.dumps({"sha256": digest, "pages": pages}), encoding="utf-8"
         )
@@ -77,12 +77,3 @@ class PartCache:
         for path in self.folder.iterdir():
             if path.suffix in (".pdf", ".json") and path.stem not in self.used:
                 path.unlink(missing_ok=True)
-
-
-def _copy_hashing(source: Path, target: Path) -> str:
-    h = hashlib.sha256()
-    with source.open("rb") as src, target.open("wb") as dst:
-        while chunk := src.read(1024 * 1024):
-            h.update(chunk)
-            dst.write(chunk)
-    return h.hexdigest()

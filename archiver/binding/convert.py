@@ -24,6 +24,7 @@ from pathlib import Path
 
 from archiver.engines import libreoffice
 from archiver.errors import ArchiverError
+from archiver.fsutil import copy_atomic
 from archiver.scan.inventory import ScannedFile
 
 OFFICE = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx", "ppt")
@@ -129,9 +130,7 @@ class Converter:
             if pages == 0:
                 return self._store(f, None, "转换结果没有页面")
             target = self.cache / f"{key}.pdf"
-            tmp = self.cache / f".{key}.part"
-            shutil.copyfile(produced, tmp)
-            tmp.replace(target)
+            copy_atomic(produced, target)
             self.pages.put(key, pages)
             return Converted(target, pages, identity=key)
         message = error or "转换失败"
@@ -233,9 +232,8 @@ class Converter:
                 converted = [libreoffice.ConversionResult(s, None, exc.message) for s in sources]
             for res in converted:
                 f = sources[res.source]
-                timed_out = bool(res.error and "超过" in res.error and "秒" in res.error)
                 results[f.rel] = self._store(
-                    f, res.pdf, _office_error(res.error), remember_failure=not timed_out
+                    f, res.pdf, _office_error(res.error), remember_failure=not res.timed_out
                 )
                 assert f.facts is not None
                 self.progress(len(todo[f.facts.sha256]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -18,9 +17,10 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
+from archiver.binding.report import BuildReport
 from archiver.errors import ArchiverError, ExitCode, OutputError
+from archiver.fsutil import sha256_file
 
 REPORT = "build-report.json"
 SUMS = "SHA256SUMS"
@@ -132,14 +132,6 @@ def new_temp_folder(parent: Path) -> Path:
     return tmp
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def write_checksums(folder: Path) -> dict[str, str]:
     """SHA256SUMS in GNU format for every file in ``folder`` (``sha256sum -c`` works)."""
     sums: dict[str, str] = {}
@@ -182,7 +174,7 @@ def timestamped(parent: Path, when: dt.datetime) -> Path:
     return candidate
 
 
-def previous_build(parent: Path, out: Path | None) -> dict[str, Any] | None:
+def previous_build(parent: Path, out: Path | None) -> BuildReport | None:
     """The report of the build this one follows (at --out, or the newest in output/)."""
     candidates = (
         [out]
@@ -197,6 +189,6 @@ def previous_build(parent: Path, out: Path | None) -> dict[str, Any] | None:
     )
     for folder in candidates:
         if folder is not None and is_build_folder(folder):
-            data: dict[str, Any] = json.loads((folder / REPORT).read_text(encoding="utf-8"))
-            return data
+            data = json.loads((folder / REPORT).read_text(encoding="utf-8"))
+            return BuildReport.from_json(data)
     return None

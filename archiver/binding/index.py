@@ -18,10 +18,12 @@ from typing import Any
 from urllib.parse import quote
 
 from archiver import __version__
+from archiver.binding.report import MATERIAL_STATUSES, BuildReport
 from archiver.docxrender import Link, render_docx
 from archiver.engines import libreoffice
 from archiver.errors import ExternalProgramError
-from archiver.manifest.model import Manifest
+from archiver.manifest.model import UNASSIGNED, Manifest
+from archiver.textutil import LEVEL_NAMES, cn_date
 from archiver.workspace import Workspace
 
 INDEX_DOCX = "00_索引卷.docx"
@@ -41,11 +43,11 @@ def _pages(first: int | None, last: int | None) -> str:
     return f"{first}" if first == last or last is None else f"{first}–{last}"
 
 
-def index_context(ws: Workspace, report: dict[str, Any], when: dt.date) -> dict[str, Any]:
+def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str, Any]:
     manifest: Manifest = ws.manifest
     level = ws.config.level
-    volumes = {v["file"]: v for v in report["volumes"]}
-    by_key = {(m["indicator"], m["material"]): m for m in report["materials"]}
+    volumes = {v.file: v for v in report.volumes}
+    by_key = {(m.indicator, m.material): m for m in report.materials}
     categories: list[dict[str, Any]] = []
     for cat in manifest.categories:
         rows: list[dict[str, Any]] = []
@@ -69,21 +71,21 @@ def index_context(ws: Workspace, report: dict[str, Any], when: dt.date) -> dict[
                 )
             keys: list[int | None] = [m.no for m in ind.materials] or [None]
             for i, no in enumerate(keys):
-                entry = by_key.get((ind.id, no), {})
+                entry = by_key.get((ind.id, no))
                 mat = ind.material(no) if no is not None else None
-                status = entry.get("status", "not_required")
+                status = entry.status if entry else "not_required"
                 label = STATUS_NAMES.get(status, status)
-                if status == "shared":
-                    label = f"共用,见第{entry['same_as']['indicator']}项"
-                volume = volumes.get(entry.get("volume") or "")
+                if entry is not None and entry.same_as is not None:
+                    label = f"共用,见第{entry.same_as.indicator}项"
+                volume = volumes.get(entry.volume or "") if entry else None
                 pages = Link("")
                 target = None
-                if volume is not None and entry.get("first_page") is not None:
-                    text = _pages(entry["first_page"], entry.get("last_page"))
-                    index = volume["front_pages"] + entry["first_page"] - 1
+                if volume is not None and entry is not None and entry.first_page is not None:
+                    text = _pages(entry.first_page, entry.last_page)
+                    index = volume.front_pages + entry.first_page - 1
                     # in Word the cell opens the volume file; in the PDF, the page itself
-                    pages = Link(text, quote(volume["file"]), size=9)
-                    target = (volume["file"], index)
+                    pages = Link(text, quote(volume.file), size=9)
+                    target = (volume.file, index)
                 rows.append(
                     {
                         "id": ind.id if i == 0 else "",
@@ -93,9 +95,9 @@ def index_context(ws: Workspace, report: dict[str, Any], when: dt.date) -> dict[
                             if mat
                             else ind.no_materials or "(原表未列上报资料)"
                         ),
-                        "units": "、".join(mat.lead_units if mat else ind.lead_units) or "未分配",
+                        "units": "、".join(mat.units if mat else ind.lead_units) or UNASSIGNED,
                         "status": label,
-                        "volume": volume["label"] if volume else "",
+                        "volume": volume.label if volume else "",
                         "pages": pages,
                         "target": target,
                     }
@@ -107,25 +109,22 @@ def index_context(ws: Workspace, report: dict[str, Any], when: dt.date) -> dict[
         "org": ws.config.org,
         "title": manifest.title.removesuffix("责任分工表"),
         "level": f"创建级别:{lv.name if lv else level}",
-        "date": f"{when.year}年{when.month}月{when.day}日",
+        "date": cn_date(when),
         "explanation": explanation_lines(ws, report, when),
         "categories": categories,
     }
 
 
-def explanation_lines(ws: Workspace, report: dict[str, Any], when: dt.date) -> list[str]:
+def explanation_lines(ws: Workspace, report: BuildReport, when: dt.date) -> list[str]:
     m = ws.manifest
     level = ws.config.level
     inds = m.indicators_for(level)
     counts: dict[str, int] = {}
     for ind in inds:
         counts[ind.level] = counts.get(ind.level, 0) + 1
-    from archiver.textutil import LEVEL_NAMES
-
     parts = "、".join(f"{LEVEL_NAMES.get(k, k)} {v} 项" for k, v in counts.items())
-    mats = report["materials"]
-    n = {k: sum(1 for x in mats if x["status"] == k) for k in STATUS_NAMES}
-    vols = report["volumes"]
+    n = {k: report.count(k) for k in MATERIAL_STATUSES}
+    vols = report.volumes
     src = m.source
     period = ws.config.period_start.isoformat() if ws.config.period_start else "不限"
     lv = m.level(level)
@@ -134,8 +133,8 @@ def explanation_lines(ws: Workspace, report: dict[str, Any], when: dt.date) -> l
         f"(依据:{src.document}{src.attachment or ''})。",
         f"创建级别:{lv.name if lv else level},共 {len(inds)} 项指标({parts})。",
         f"材料收集期间:自 {period} 起。",
-        f"本档案共 {len({v['volume'] for v in vols})} 卷、{len(vols)} 册,"
-        f"{sum(v['pages'] for v in vols)} 页。上报资料中已装订 {n['included']} 份,"
+        f"本档案共 {len({v.volume for v in vols})} 卷、{len(vols)} 册,"
+        f"{report.pages} 页。上报资料中已装订 {n['included']} 份,"
         f"暂缺 {n['missing']} 份,转换失败 {n['failed']} 份,与其他指标共用 {n['shared']} 处;"
         f"不需提供材料的指标 {n['not_required']} 项。",
         "阅读方法:总目录按一级、二级指标排列。“卷”是案卷序号,案卷文件名以该序号开头;"
@@ -143,7 +142,7 @@ def explanation_lines(ws: Workspace, report: dict[str, Any], when: dt.date) -> l
         "即可打开对应案卷的该页(索引卷须与各卷放在同一文件夹中)。",
         "状态:已装订——材料在所列页码;暂缺——该页为“本项材料暂缺”说明;共用——材料与另一项指标"
         "相同,只装订一次;不需提供——原表写明不需提供材料;转换失败——该页为说明页。",
-        f"编制日期:{when.year}年{when.month}月{when.day}日;由 archiver {__version__} 生成。",
+        f"编制日期:{cn_date(when)};由 archiver {__version__} 生成。",
     ]
 
 
@@ -160,7 +159,7 @@ def _index_key(ws: Workspace, context: dict[str, Any]) -> str:
 
 
 def write_index(
-    ws: Workspace, report: dict[str, Any], folder: Path, when: dt.date, timeout: float
+    ws: Workspace, report: BuildReport, folder: Path, when: dt.date, timeout: float
 ) -> dict[str, str]:
     """Write the index volume into ``folder``; an unchanged index comes from the cache."""
     import shutil

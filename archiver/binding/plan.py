@@ -5,26 +5,35 @@ first, then evidence; a material's files in natural order (2 before 10); a mater
 units lead holds every unit's files, unit by unit. A material shared by several indicators is
 printed once, under its owner; the others get a one-page pointer. A material with no usable
 file gets a “本项材料暂缺” page. Splitting into parts (册) happens later, once page counts
-are known (``number_pages``).
+are known (``parts.split_parts``).
+
+The plan is filled in by later stages: conversion gives each file its PDF and page count
+(:meth:`Doc.bind`) or marks it failed (:meth:`Doc.fail`); numbering gives each document its
+first page. A section's status follows from its documents, so it cannot disagree with them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-from archiver.check import ERROR, Finding
-from archiver.manifest.model import Category, Indicator, Manifest, Material
+from archiver.findings import ERROR, Finding
+from archiver.manifest.model import Category, Indicator, Manifest, Material, MaterialRef
 from archiver.pipeline import CheckResult
 from archiver.scan.inventory import ScannedFile
-from archiver.workspace.layout import UNASSIGNED, MaterialKey, material_key
+from archiver.textutil import leads_text
+from archiver.workspace.layout import material_key
+
+DocKind = Literal["file", "missing", "failed", "pointer"]
+SectionStatus = Literal["included", "missing", "failed", "pointer"]
 
 
 @dataclass
 class Doc:
     """One document in a volume: a source file, or a page archiver writes."""
 
-    kind: str  # file | missing | failed | pointer
+    kind: DocKind  # a file to bind; the 暂缺 page; a file that failed; a 见第X项 page
     title: str
     unit: str
     source: ScannedFile | None = None
@@ -33,7 +42,20 @@ class Doc:
     pages: int = 0  # filled in after conversion
     pdf: str = ""  # path of the PDF to include (converted or rendered)
     identity: str = ""  # names that PDF's content (source hash or cache key)
-    target: MaterialKey | None = None  # for pointers: the material pointed to
+    target: MaterialRef | None = None  # for pointers: the material pointed to
+    first_page: int = 0  # its first page number in its part, once numbered
+
+    def bind(self, pdf: str, pages: int, identity: str) -> None:
+        """The PDF that stands for this document in the volume (converted or rendered)."""
+        self.pdf, self.pages, self.identity = pdf, pages, identity
+
+    def fail(self, message: str) -> None:
+        """The file could not be converted: a page saying why takes its place."""
+        self.kind, self.message = "failed", message
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + max(self.pages, 1) - 1
 
 
 @dataclass
@@ -42,9 +64,19 @@ class Section:
 
     indicator: Indicator
     material: Material
-    key: MaterialKey
+    key: MaterialRef
     docs: list[Doc] = field(default_factory=list)
-    status: str = "included"  # included | missing | failed | pointer
+
+    @property
+    def status(self) -> SectionStatus:
+        kinds = {d.kind for d in self.docs}
+        if "pointer" in kinds:
+            return "pointer"
+        if "missing" in kinds:
+            return "missing"
+        if kinds == {"failed"}:
+            return "failed"
+        return "included"
 
     @property
     def pages(self) -> int:
@@ -109,7 +141,7 @@ def _title(f: ScannedFile) -> str:
 def plan_build(result: CheckResult) -> BuildPlan:
     ws = result.workspace
     manifest, level = ws.manifest, ws.config.level
-    files_by: dict[tuple[MaterialKey, str], list[ScannedFile]] = {}
+    files_by: dict[tuple[MaterialRef, str], list[ScannedFile]] = {}
     for f in result.inventory.files:
         if f.folder is not None and f.folder.collects is not None and usable(f):
             files_by.setdefault((f.folder.collects, f.folder.unit), []).append(f)
@@ -133,14 +165,13 @@ def plan_build(result: CheckResult) -> BuildPlan:
 def _section(
     ind: Indicator,
     mat: Material,
-    files_by: dict[tuple[MaterialKey, str], list[ScannedFile]],
+    files_by: dict[tuple[MaterialRef, str], list[ScannedFile]],
     manifest: Manifest,
 ) -> Section:
     key = material_key(ind, mat)
     section = Section(ind, mat, key)
-    units = mat.lead_units or (UNASSIGNED,)
+    units = mat.units
     if mat.same_as is not None:
-        section.status = "pointer"
         section.docs.append(
             Doc(
                 "pointer",
@@ -156,8 +187,7 @@ def _section(
         for f in files:
             section.docs.append(Doc("file", _title(f), unit, source=f, date=_file_date(f)))
     if not section.docs:
-        section.status = "missing"
-        who = "、".join(mat.lead_units) or "未分配(原表未写牵头单位)"
+        who = leads_text(mat.lead_units)
         section.docs.append(
             Doc(
                 "missing",

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from archiver.build.render import PageRenderer, RenderJob
+from archiver.binding.render import PageRenderer, RenderJob
 from archiver.docxrender import render_docx, template_path
+from archiver.fsutil import copy_atomic
 
 MARKS = ("archiverseg0", "archiverseg1", "archiverseg2")
 PDF_OPTIONS = json.dumps({"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}})
@@ -86,10 +86,7 @@ def _convert(renderer: PageRenderer, todo: dict[str, list[RenderJob]]) -> None:
             sources.append(_compose(renderer, key, jobs, work))
         for res in renderer.convert(sources, work / "out", PDF_OPTIONS):
             assert res.pdf is not None
-            target = renderer.cache / f"bundle-{res.source.stem}.pdf"
-            part = renderer.cache / f".{res.source.stem}.part"
-            shutil.copyfile(res.pdf, part)
-            part.replace(target)
+            copy_atomic(res.pdf, renderer.cache / f"bundle-{res.source.stem}.pdf")
 
 
 def _compose(renderer: PageRenderer, key: str, jobs: list[RenderJob], work: Path) -> Path:

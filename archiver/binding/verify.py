@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.build.publish import SUMS, sha256_file
+from archiver.binding.publish import SUMS
 from archiver.errors import ArchiverError
+from archiver.fsutil import sha256_file
 
 
 @dataclass

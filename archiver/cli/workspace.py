@@ -1,16 +1,19 @@
-"""Commands on a workspace: init, check (thin click layer; the work is in the core)."""
+"""``archiver init``, ``check`` and ``status``: set up a workspace, follow the collection."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from archiver.cli import CONTEXT, cli, handle_errors
-from archiver.errors import ArchiverError, ExitCode
+from archiver.cli.base import Command
+from archiver.errors import ExitCode
+
+if TYPE_CHECKING:
+    from archiver.findings import Finding
 
 SEVERITY_LABELS = {
     "error": ("错误", "red"),
@@ -19,7 +22,7 @@ SEVERITY_LABELS = {
 }
 
 
-@cli.command("init", context_settings=CONTEXT)
+@click.command("init", cls=Command)
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option(
     "--manifest", help="指标清单:随附清单的名称(demonstration、annual-assessment)或文件路径。"
@@ -31,7 +34,6 @@ SEVERITY_LABELS = {
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="材料收集期间的开始日期(默认取清单中的日期,如 2016-01-01)。",
 )
-@handle_errors
 def init(
     directory: Path,
     manifest: str | None,
@@ -69,21 +71,20 @@ def init(
     click.echo("下一步:请各单位把材料放进自己的文件夹,然后运行 archiver check 检查。")
 
 
-@cli.command("check", context_settings=CONTEXT)
+@click.command("check", cls=Command)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--json", "as_json", is_flag=True, help="只在标准输出中输出 JSON(格式见 docs/check.md)。"
 )
 @click.option("--unit", help="只显示该单位的问题。")
 @click.option("--strict", is_flag=True, help="有警告也视为不通过(退出码 1)。")
-@handle_errors
 def check(directory: Path | None, as_json: bool, unit: str | None, strict: bool) -> None:
     """检查工作区中收集到的材料:缺少的、打不开的、放错位置的、超过字数的……
 
     退出码:0 没有错误;1 有错误(加 --strict 时有警告也算);2 用法或设置有误。
     只读取,不会改动各单位文件夹中的任何文件。
     """
-    from archiver.check import summarize
+    from archiver.findings import summarize
     from archiver.pipeline import check_workspace
 
     result = check_workspace(directory)
@@ -106,7 +107,7 @@ def check(directory: Path | None, as_json: bool, unit: str | None, strict: bool)
         click.get_current_context().exit(int(ExitCode.FINDINGS))
 
 
-def _print_findings(findings: list[Any]) -> None:
+def _print_findings(findings: list[Finding]) -> None:
     current: object = object()
     for f in findings:
         if f.unit != current:
@@ -123,10 +124,7 @@ def _print_findings(findings: list[Any]) -> None:
         click.echo(f"        {f.message}")
 
 
-__all__ = ["ArchiverError", "check", "init"]
-
-
-@cli.command("status", context_settings=CONTEXT)
+@click.command("status", cls=Command)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="只在标准输出中输出 JSON。")
 @click.option(
@@ -142,7 +140,6 @@ __all__ = ["ArchiverError", "check", "init"]
     type=click.Path(path_type=Path),
     help="在该文件夹中为每个单位生成《整改清单》(Word)。",
 )
-@handle_errors
 def status(
     directory: Path | None,
     as_json: bool,
@@ -155,20 +152,20 @@ def status(
 
     完成率 = 已报送且无问题的材料 ÷ 应报送的材料。只读取,不改动各单位的文件。
     """
-    from archiver.cli import _today
+    from archiver import clock
     from archiver.pipeline import check_workspace
     from archiver.status import render
     from archiver.status.progress import build_status
+    from archiver.textutil import pad
 
     result = check_workspace(directory)
-    report = build_status(result, _today())
+    report = build_status(result, clock.today())
     ws_root = result.workspace.root
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         o = report.overall
         click.echo(f"{report.org} · {report.level_name} · 截至 {report.date.isoformat()}")
-        from archiver.textutil import pad
 
         cols = ("应报", "已报", "有问题", "未报", "完成率")
         click.echo(pad("单位", 24) + "".join(pad(c, 8, right=True) for c in cols))
@@ -200,109 +197,3 @@ def status(
         written += render.write_rectification_docs(report, per_unit, ws_root)
     for path in written:
         click.echo(f"已生成:{path}", err=as_json)
-
-
-@cli.command("build", context_settings=CONTEXT)
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="输出到这个文件夹(以前的组卷结果在新结果完成后才被替换)。"
-    "默认:工作区的 output/日期-时间/。",
-)
-@click.option("--strict", is_flag=True, help="检查有错误时不组卷,并列出错误。")
-@click.option("--jobs", type=click.IntRange(1, 64), help="同时转换的进程数(默认按 CPU 核数)。")
-@click.option(
-    "--dry-run", is_flag=True, help="只列出组卷计划(各卷包含哪些材料和文件),不转换、不输出。"
-)
-@handle_errors
-def build(
-    directory: Path | None, out: Path | None, strict: bool, jobs: int | None, dry_run: bool
-) -> None:
-    """组卷:把收集到的材料转换为 PDF,按一级指标装订成案卷(封面、卷内目录、页码、书签、备考表)。
-
-    缺少的材料以“本项材料暂缺”页标示,无法转换的文件以说明页代替,组卷照常进行。
-    结果先写在临时文件夹,完成后才出现在输出位置;同一工作区同时只能有一个组卷任务。
-    """
-    from archiver.build import run_build
-    from archiver.progress import for_stream
-
-    result = run_build(
-        directory, out=out, strict=strict, jobs=jobs, dry_run=dry_run, progress=for_stream()
-    )
-    if dry_run:
-        assert result.plan is not None
-        _print_plan(result.plan)
-        return
-    assert result.folder is not None
-    click.echo(f"组卷完成:{result.folder}")
-    for v in result.volumes:
-        click.echo(f"  {v['file']}  {v['pages']} 页")
-    if result.first:
-        click.echo("这是首次组卷(没有可比较的上次结果),请打印全部案卷")
-    elif result.changed:
-        click.echo(f"与上次相比有变化、需要重新打印:{'、'.join(result.changed)}")
-    else:
-        click.echo("与上次相比没有变化,无需重新打印")
-    click.echo(
-        f"案卷 {len(result.volumes)} 个,共 {result.pages} 页;已装订材料 {result.included} 份,"
-        f"暂缺 {result.missing} 份,转换失败的文件 {result.failed} 个;用时 {result.seconds:.1f} 秒",
-        err=True,
-    )
-
-
-def _print_plan(plan: Any) -> None:
-    for vol in plan.volumes:
-        click.echo(click.style(f"第{vol.number}卷 {vol.category.label}", bold=True))
-        for s in vol.sections:
-            status = {"included": "", "missing": "【暂缺】", "pointer": "【共用】"}.get(
-                s.status, ""
-            )
-            click.echo(f"  第{s.indicator.id}项 材料{s.material.no} {status}")
-            for d in s.docs:
-                if d.kind == "file" and d.source is not None:
-                    click.echo(f"      {d.source.rel}")
-        for ind in vol.no_material:
-            click.echo(f"  第{ind.id}项 不需提供材料")
-
-
-@cli.command("verify", context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@handle_errors
-def verify_cmd(folder: Path) -> None:
-    """核对组卷结果 FOLDER 是否完整、未被改动(按 SHA256SUMS 重新计算每个文件的哈希)。
-
-    列出缺少的、被改动的和多出来的文件;有任何一项时退出码为 1。
-    """
-    from archiver.build.verify import verify
-
-    report = verify(folder)
-    for name in report.missing:
-        click.echo(f"缺少:{name}")
-    for name in report.changed:
-        click.echo(f"已改动:{name}")
-    for name in report.unexpected:
-        click.echo(f"多出:{name}")
-    if report.ok:
-        click.echo(f"核对通过:{report.checked} 个文件完整无改动")
-        return
-    n = len(report.missing) + len(report.changed) + len(report.unexpected)
-    click.echo(f"核对未通过:{n} 处不一致(共核对 {report.checked} 个文件)")
-    click.get_current_context().exit(int(ExitCode.FINDINGS))
-
-
-@cli.command("demo", context_settings=CONTEXT)
-@click.argument("directory", type=click.Path(path_type=Path))
-@handle_errors
-def demo(directory: Path) -> None:
-    """生成一个完整的演示工作区 DIRECTORY(附1,市级),用来试用全部功能。
-
-    内容是按固定规则生成的:有长短不一的情况说明(个别超过字数、一份仍是模板)、多页 PDF、
-    照片、Excel 台账、横向页面、几个损坏的文件,约四分之一的材料尚未提供。
-    生成后可以运行 archiver check、archiver status、archiver build 查看效果。
-    """
-    from archiver.demo import create_demo
-
-    root = create_demo(directory)
-    click.echo(f"已生成演示工作区:{root}")
-    click.echo(f"下一步:archiver check {root}  或  archiver build {root}")

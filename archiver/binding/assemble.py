@@ -1,0 +1,121 @@
+"""Assemble one part (册) of a volume into a PDF, GB/T 9705 order:
+
+案卷封面 → 卷内目录 → the documents (stamped page numbers from 1) → 卷内备考表.
+
+/PageLabels make the viewer's page number equal the printed one (cover and contents in
+roman numerals, the 备考表 as “备考1”); bookmarks go 二级指标 → indicator → material → file,
+each to its first page. Parts are written one at a time so memory does not grow with the
+archive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from archiver.binding.parts import Part
+from archiver.binding.render import RenderJob
+from archiver.binding.stamp import Stamper
+
+
+def write_part(
+    part: Part, front: list[RenderJob], back: RenderJob, font_pdf: Path, position: str, out: Path
+) -> int:
+    """Write the part's PDF to ``out``; return its total page count."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
+
+    writer = PdfWriter()
+    readers: dict[Path, PdfReader] = {}  # one reader per file: shared fonts are copied once
+
+    def add(job: RenderJob) -> None:
+        assert job.pdf is not None
+        reader = readers.setdefault(job.pdf, PdfReader(str(job.pdf)))
+        pages = range(*job.segment) if job.segment else range(len(reader.pages))
+        writer.append(reader, pages=list(pages), import_outline=False)
+
+    n_front = 0
+    for job in front:
+        add(job)
+        n_front += job.pages
+    first_doc = len(writer.pages)
+    for doc in part.docs:
+        try:
+            reader = PdfReader(doc.pdf, strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            writer.append(reader, import_outline=False)
+        except Exception as exc:  # pypdf opened it while scanning, but cannot copy it
+            from archiver.errors import InputFileError
+
+            name = doc.source.rel if doc.source else doc.title
+            raise InputFileError(
+                f"文件 {name} 无法装订进 PDF({type(exc).__name__}: {exc});"
+                "请用 PDF 阅读器“另存为”或“打印为 PDF”后替换该文件,再次组卷"
+            ) from exc
+    n_docs = len(writer.pages) - first_doc
+    add(back)
+    total = len(writer.pages)
+
+    stamper = Stamper(writer, font_pdf, position)
+    for i in range(n_docs):
+        stamper.stamp(writer.pages[first_doc + i], i + 1)
+
+    roman, decimal = PageLabelStyle.LOWERCASE_ROMAN, PageLabelStyle.DECIMAL
+    if n_front:
+        writer.set_page_label(0, n_front - 1, style=roman, start=1)
+    if n_docs:
+        writer.set_page_label(first_doc, first_doc + n_docs - 1, style=decimal, start=1)
+    writer.set_page_label(first_doc + n_docs, total - 1, style=decimal, prefix="备考", start=1)
+
+    _outline(writer, part, first_doc, front, n_front, first_doc + n_docs)
+    writer.add_metadata(
+        {"/Title": volume_label(part), "/Producer": "archiver", "/Creator": "archiver"}
+    )
+    writer.page_mode = "/UseOutlines"
+    with out.open("wb") as fh:
+        writer.write(fh)
+    return total
+
+
+def volume_label(part: Part) -> str:
+    return f"{part.label} {part.volume.category.label}"
+
+
+def _outline(
+    writer: Any, part: Part, first_doc: int, front: list[RenderJob], n_front: int, back_index: int
+) -> None:
+    writer.add_outline_item(title="案卷封面", page_number=0)
+    if len(front) > 1:
+        writer.add_outline_item(title="卷内目录", page_number=front[0].pages)
+    current_cat: tuple[str, Any] | None = None
+    current_ind: tuple[str, Any] | None = None
+    for section in part.sections:
+        if not section.docs:
+            continue
+        start = first_doc + section.docs[0].first_page - 1
+        cats = section.indicator.category_names
+        cat_name = cats[1] if len(cats) > 1 else cats[0] if cats else ""
+        if current_cat is None or current_cat[0] != cat_name:
+            current_cat = (cat_name, writer.add_outline_item(title=cat_name, page_number=start))
+            current_ind = None
+        ind = section.indicator
+        if current_ind is None or current_ind[0] != ind.id:
+            title = f"第{ind.id}项 {_short(ind.text)}"
+            current_ind = (
+                ind.id,
+                writer.add_outline_item(title=title, page_number=start, parent=current_cat[1]),
+            )
+        mat = section.material
+        mat_item = writer.add_outline_item(
+            title=f"材料{mat.no} {_short(mat.text)}", page_number=start, parent=current_ind[1]
+        )
+        for doc in section.docs:
+            page = first_doc + doc.first_page - 1
+            writer.add_outline_item(title=doc.title, page_number=page, parent=mat_item)
+    writer.add_outline_item(title="卷内备考表", page_number=back_index)
+
+
+def _short(text: str, n: int = 24) -> str:
+    text = text.strip()
+    return text if len(text) <= n else text[:n] + "…"

@@ -1,0 +1,204 @@
+"""archiver's own pages, as render jobs: 案卷封面, 卷内目录, 卷内备考表 (GB/T 9705-2008), the
+“本项材料暂缺” and “文件无法转换” placeholders, and the “本项材料见第X项” pointer.
+
+Each function is pure: from the plan (and, for pointers, where the shared material lies) to a
+:class:`RenderJob`, the template name and the values to fill in. Rendering is ``render.py``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from archiver.binding.parts import Location, Part
+from archiver.binding.plan import Doc, Section
+from archiver.binding.render import RenderJob
+from archiver.textutil import cn_date, leads_text
+from archiver.workspace.layout import Layout
+
+PLACEHOLDER_TEMPLATE = "占位页.docx"
+
+RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+
+
+@dataclass(frozen=True)
+class VolumeInfo:
+    org: str
+    title: str  # 案卷题名
+    retention: str
+    fonds_no: str
+    filer: str
+    checker: str
+    date: dt.date
+
+
+def volume_title(manifest_title: str, part: Part) -> str:
+    base = manifest_title.removesuffix("责任分工表").removesuffix("指标体系")
+    text = f"{base}材料——{part.volume.category.label}"
+    if part.count > 1:
+        text += f"(第{part.number}册)"
+    return text
+
+
+def _period(docs: list[Doc]) -> str:
+    dates = sorted(d.date for d in docs if d.date)
+    if not dates:
+        return "—"
+    first, last = dates[0], dates[-1]
+    return f"{first[:4]}.{first[4:6]}—{last[:4]}.{last[4:6]}"
+
+
+def archive_no(info: VolumeInfo, part: Part) -> str:
+    code = RETENTION_CODES.get(info.retention, info.retention)
+    no = f"{info.date.year}-{code}-{part.volume.number:03d}"
+    if part.count > 1:
+        no += f"-{part.number}"
+    return f"{info.fonds_no}-{no}" if info.fonds_no else no
+
+
+def cover_job(info: VolumeInfo, part: Part) -> RenderJob:
+    files = [d for d in part.docs if d.kind == "file"]
+    return RenderJob(
+        "案卷封面.docx",
+        {
+            "org": info.org,
+            "category": part.volume.category.label,
+            "title": info.title,
+            "period": _period(files),
+            "retention": info.retention,
+            "items": str(len(files)),
+            "pages": str(part.pages),
+            "archive_no": archive_no(info, part),
+        },
+    )
+
+
+def contents_job(info: VolumeInfo, part: Part) -> RenderJob:
+    rows: list[dict[str, str]] = []
+    for section in part.sections:
+        for doc in section.docs:
+            first, last = part.page_range(doc)
+            note = f"第{section.indicator.id}项材料{section.material.no}"
+            title = doc.title
+            if doc.kind != "file":
+                title = f"[{doc.title}]"  # a title written by the filer goes in [ ]
+            rows.append(
+                {
+                    "no": str(len(rows) + 1),
+                    "doc_no": "",
+                    "author": doc.unit,
+                    "title": title,
+                    "date": doc.date,
+                    "pages": str(first) if first == last else f"{first}-{last}",
+                    "note": note,
+                }
+            )
+    for ind in part.no_material:
+        rows.append(
+            {
+                "no": "",
+                "doc_no": "",
+                "author": "、".join(ind.lead_units),
+                "title": f"[第{ind.id}项 {ind.no_materials or '原表未列上报资料'}]",
+                "date": "",
+                "pages": "",
+                "note": "不需提供材料",
+            }
+        )
+    if not rows:
+        rows.append(
+            {
+                "no": "",
+                "doc_no": "",
+                "author": "",
+                "title": "(本卷无文件)",
+                "date": "",
+                "pages": "",
+                "note": "",
+            }
+        )
+    return RenderJob("卷内目录.docx", {"title": info.title, "rows": rows})
+
+
+def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
+    files = [d for d in part.docs if d.kind == "file"]
+    missing = [s for s in part.sections if s.status == "missing"]
+    failed = [d for d in part.docs if d.kind == "failed"]
+    notes = [f"本卷共 {len(files)} 件、{part.pages} 页(不含案卷封面、卷内目录和本表)。"]
+    if missing:
+        items = ";".join(
+            f"第{s.indicator.id}项材料{s.material.no}({'、'.join(s.material.units)})"
+            for s in missing
+        )
+        notes.append(f"缺损:暂缺材料 {len(missing)} 项,已以“本项材料暂缺”页标示:{items}。")
+    else:
+        notes.append("缺损:无。")
+    if failed:
+        notes.append(
+            f"无法转换的文件 {len(failed)} 个,已以说明页代替:"
+            + ";".join(d.title for d in failed)
+            + "。"
+        )
+    pointers = [s for s in part.sections if s.status == "pointer"]
+    if pointers:
+        notes.append(
+            "共用材料:"
+            + ";".join(
+                f"第{s.indicator.id}项材料{s.material.no}见第{s.key.indicator}项" for s in pointers
+            )
+            + "。"
+        )
+    if part.no_material:
+        notes.append(
+            "不需提供材料的指标:" + "、".join(f"第{i.id}项" for i in part.no_material) + "。"
+        )
+    return RenderJob(
+        "备考表.docx",
+        {
+            "title": info.title,
+            "notes": notes,
+            "filer": info.filer or "",
+            "checker": info.checker or "",
+            "date": cn_date(info.date),
+        },
+    )
+
+
+def placeholder_job(doc: Doc, section: Section, drop: str, layout: Layout) -> RenderJob:
+    """The page standing for a missing material or for a file that could not be converted."""
+    ind, mat = section.indicator, section.material
+    if doc.kind == "missing":
+        folders = layout.folders_for(section.key)
+        lines = [
+            f"指标:第{ind.id}项 {ind.text or '(原文缺失)'}",
+            f"材料({mat.no}):{mat.text}",
+            f"牵头单位:{leads_text(mat.lead_units)}",
+        ]
+        if folders:
+            lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
+        return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": "本项材料暂缺", "lines": lines})
+    assert doc.source is not None
+    lines = [
+        f"指标:第{ind.id}项 材料({mat.no})",
+        f"文件:{doc.source.rel}",
+        f"原因:{doc.message}",
+        "处理:请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。",
+    ]
+    return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": "文件无法转换", "lines": lines})
+
+
+def pointer_job(doc: Doc, section: Section, where: Location | None) -> RenderJob:
+    """The page of an indicator whose material is bound under another indicator."""
+    assert doc.target is not None
+    place = "(该材料暂缺)"
+    if where is not None:
+        pages = str(where.first) if where.first == where.last else f"{where.first}–{where.last}"
+        place = f"{where.part.label}《{where.part.volume.category.label}》第 {pages} 页"
+    lines = [
+        f"第{section.indicator.id}项 材料({section.material.no}):{section.material.text}",
+        f"与第{doc.target.indicator}项的材料({doc.target.material})为同一份,只装订一次。",
+        f"位置:{place}",
+    ]
+    return RenderJob(
+        PLACEHOLDER_TEMPLATE, {"heading": f"本项材料见第{doc.target.indicator}项", "lines": lines}
+    )

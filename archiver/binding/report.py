@@ -1,0 +1,356 @@
+"""The build report (``build-report.json``) as typed values, and its readable summary.
+
+The JSON keys are a contract (docs/build.md): only ever add keys. :meth:`BuildReport.to_json`
+writes them in a fixed order, so the same build gives the same bytes; :meth:`BuildReport.
+from_json` reads a report back (the previous build's, for what changed since), tolerating the
+keys an older archiver did not write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from archiver import __version__
+from archiver.binding.parts import Location, Part
+from archiver.binding.plan import BuildPlan, Doc
+from archiver.manifest.model import MaterialRef
+
+MaterialStatus = Literal["included", "missing", "failed", "shared", "not_required"]
+FileStatus = Literal["included", "failed"]
+MATERIAL_STATUSES: tuple[MaterialStatus, ...] = (
+    "included",
+    "missing",
+    "failed",
+    "shared",
+    "not_required",
+)
+
+
+@dataclass
+class VolumeEntry:
+    """One volume file (a part, 册) of the archive."""
+
+    file: str
+    title: str
+    label: str  # 第1卷 or 第2卷第1册
+    volume: int
+    part: int
+    pages: int  # all pages: cover, contents, documents, 备考表
+    front_pages: int  # cover and contents (unnumbered)
+    document_pages: int
+    sha256: str = ""  # known once the file is written
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "title": self.title,
+            "label": self.label,
+            "volume": self.volume,
+            "part": self.part,
+            "pages": self.pages,
+            "front_pages": self.front_pages,
+            "document_pages": self.document_pages,
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VolumeEntry:
+        return cls(
+            file=str(data.get("file", "")),
+            title=str(data.get("title", "")),
+            label=str(data.get("label", "")),
+            volume=int(data.get("volume", 0)),
+            part=int(data.get("part", 1)),
+            pages=int(data.get("pages", 0)),
+            front_pages=int(data.get("front_pages", 0)),
+            document_pages=int(data.get("document_pages", 0)),
+            sha256=str(data.get("sha256", "")),
+        )
+
+
+@dataclass
+class FileEntry:
+    """One submitted file of a material, and where it was bound."""
+
+    path: str
+    pages: int
+    first_page: int
+    last_page: int
+    status: FileStatus
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "pages": self.pages,
+            "first_page": self.first_page,
+            "last_page": self.last_page,
+            "status": self.status,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileEntry:
+        status: FileStatus = "failed" if data.get("status") == "failed" else "included"
+        return cls(
+            str(data.get("path", "")),
+            int(data.get("pages", 0)),
+            int(data.get("first_page", 0)),
+            int(data.get("last_page", 0)),
+            status,
+            str(data.get("message", "")),
+        )
+
+
+@dataclass(frozen=True)
+class PointerEntry:
+    """Where the “本项材料见第X项” page of a shared material is."""
+
+    volume: str
+    page: int
+
+
+@dataclass
+class MaterialEntry:
+    """One material of one indicator (or an indicator that needs none)."""
+
+    indicator: str
+    material: int | None
+    text: str
+    units: list[str]
+    status: MaterialStatus
+    volume: str | None
+    first_page: int | None
+    last_page: int | None
+    files: list[FileEntry] = field(default_factory=list)
+    same_as: MaterialRef | None = None  # shared: the material whose pages these are
+    pointer: PointerEntry | None = None  # shared: the pointer page of this indicator
+
+    def to_json(self) -> dict[str, Any]:
+        head: dict[str, Any] = {
+            "indicator": self.indicator,
+            "material": self.material,
+            "text": self.text,
+            "units": self.units,
+        }
+        place = {"volume": self.volume, "first_page": self.first_page, "last_page": self.last_page}
+        files = [f.to_json() for f in self.files]
+        if self.status == "not_required":
+            return {**head, "status": self.status, **place, "files": files}
+        head["files"] = files
+        if self.status != "shared":
+            return {**head, "status": self.status, **place}
+        same = self.same_as
+        pointer = self.pointer
+        return {
+            **head,
+            "status": self.status,
+            "same_as": {"indicator": same.indicator, "material": same.material} if same else None,
+            **place,
+            "pointer": {"volume": pointer.volume, "page": pointer.page} if pointer else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MaterialEntry:
+        status = data.get("status")
+        same, pointer = data.get("same_as"), data.get("pointer")
+        return cls(
+            indicator=str(data.get("indicator", "")),
+            material=data.get("material"),
+            text=str(data.get("text", "")),
+            units=list(data.get("units", [])),
+            status=status if status in MATERIAL_STATUSES else "missing",
+            volume=data.get("volume"),
+            first_page=data.get("first_page"),
+            last_page=data.get("last_page"),
+            files=[FileEntry.from_json(f) for f in data.get("files", [])],
+            same_as=MaterialRef(str(same["indicator"]), int(same["material"])) if same else None,
+            pointer=PointerEntry(str(pointer["volume"]), int(pointer["page"])) if pointer else None,
+        )
+
+
+@dataclass
+class BuildReport:
+    version: str
+    date: str  # ISO date of the build
+    org: str
+    manifest: str  # the manifest's title
+    level: str
+    volumes: list[VolumeEntry]
+    materials: list[MaterialEntry]
+    errors: int = 0  # findings of the check that ran before the build
+    warnings: int = 0
+    changed_since_previous: list[str] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)  # 情况说明汇编 files
+    index: dict[str, str] = field(default_factory=dict)  # {"pdf": …, "docx": …}
+    has_previous: bool = False
+
+    def count(self, status: MaterialStatus) -> int:
+        return sum(1 for m in self.materials if m.status == status)
+
+    def material(self, indicator: str, no: int | None) -> MaterialEntry | None:
+        for m in self.materials:
+            if m.indicator == indicator and m.material == no:
+                return m
+        return None
+
+    @property
+    def pages(self) -> int:
+        return sum(v.pages for v in self.volumes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "generator": "archiver",
+            "version": self.version,
+            "date": self.date,
+            "org": self.org,
+            "manifest": self.manifest,
+            "level": self.level,
+            "volumes": [v.to_json() for v in self.volumes],
+            "materials": [m.to_json() for m in self.materials],
+            "changed_since_previous": self.changed_since_previous,
+            "findings": {"errors": self.errors, "warnings": self.warnings},
+            "explanations": self.explanations,
+            "index": self.index,
+            "has_previous": self.has_previous,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BuildReport:
+        findings = data.get("findings") or {}
+        return cls(
+            version=str(data.get("version", "")),
+            date=str(data.get("date", "")),
+            org=str(data.get("org", "")),
+            manifest=str(data.get("manifest", "")),
+            level=str(data.get("level", "")),
+            volumes=[VolumeEntry.from_json(v) for v in data.get("volumes", [])],
+            materials=[MaterialEntry.from_json(m) for m in data.get("materials", [])],
+            errors=int(findings.get("errors", 0)),
+            warnings=int(findings.get("warnings", 0)),
+            changed_since_previous=list(data.get("changed_since_previous", [])),
+            explanations=list(data.get("explanations", [])),
+            index=dict(data.get("index", {})),
+            has_previous=bool(data.get("has_previous", False)),
+        )
+
+
+def file_entry(part: Part, doc: Doc) -> FileEntry:
+    assert doc.source is not None
+    first, last = part.page_range(doc)
+    included = doc.kind == "file"
+    return FileEntry(
+        doc.source.rel,
+        doc.pages if included else 0,
+        first,
+        last,
+        "included" if included else "failed",
+        doc.message,
+    )
+
+
+def material_entries(
+    plan: BuildPlan, parts: list[Part], locations: dict[MaterialRef, Location]
+) -> list[MaterialEntry]:
+    """Every material of the plan, in volume order, then the indicators that need none."""
+    out: list[MaterialEntry] = []
+    for part in parts:
+        for section in part.sections:
+            files = [file_entry(part, d) for d in section.docs if d.kind in ("file", "failed")]
+            where = locations.get(section.key)
+            entry = MaterialEntry(
+                indicator=section.indicator.id,
+                material=section.material.no,
+                text=section.material.text,
+                units=list(section.material.lead_units),
+                status="included",
+                volume=part.file_name,
+                first_page=where.first if where else None,
+                last_page=where.last if where else None,
+                files=files,
+            )
+            if section.status == "pointer":
+                entry.status = "shared"
+                entry.same_as = section.key
+                entry.volume = where.part.file_name if where else None
+                entry.pointer = PointerEntry(part.file_name, part.page_range(section.docs[0])[0])
+            else:
+                entry.status = section.status
+            out.append(entry)
+    for volume in plan.volumes:
+        for ind in volume.no_material:
+            out.append(
+                MaterialEntry(
+                    indicator=ind.id,
+                    material=None,
+                    text=ind.no_materials or "(原表未列上报资料)",
+                    units=list(ind.lead_units),
+                    status="not_required",
+                    volume=None,
+                    first_page=None,
+                    last_page=None,
+                )
+            )
+    return out
+
+
+def changed_volumes(volumes: list[VolumeEntry], previous: BuildReport | None) -> list[str]:
+    """The volume files whose bytes differ from the previous build's (all of them if none)."""
+    if previous is None:
+        return [v.file for v in volumes]
+    before = {v.file: v.sha256 for v in previous.volumes}
+    return [v.file for v in volumes if before.get(v.file) != v.sha256]
+
+
+def summary_text(report: BuildReport) -> str:
+    """组卷说明.txt: what a person reads first (CRLF, for Windows Notepad)."""
+    n = {k: report.count(k) for k in MATERIAL_STATUSES}
+    lines = [
+        f"{report.org} 组卷结果",
+        f"清单:{report.manifest}(级别 {report.level})",
+        f"组卷日期:{report.date},archiver {report.version}",
+        "",
+        f"案卷 {len(report.volumes)} 个,共 {report.pages} 页:",
+    ]
+    for v in report.volumes:
+        lines.append(f"  {v.file}  {v.pages} 页")
+    if report.has_previous:
+        changed = "、".join(report.changed_since_previous) or "无"
+    else:
+        changed = "(首次组卷,没有可比较的上次结果)"
+    lines += [
+        "",
+        f"材料:已装订 {n['included']} 份,暂缺 {n['missing']} 份,"
+        f"转换失败 {n['failed']} 份,共用 {n['shared']} 处,"
+        f"不需提供 {n['not_required']} 项",
+        "与上次组卷相比有变化的案卷:" + changed,
+        "",
+        "核对完整性:在本文件夹中运行 sha256sum -c SHA256SUMS,或 archiver verify 本文件夹",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def new_report(
+    *,
+    when: dt.date,
+    org: str,
+    manifest: str,
+    level: str,
+    volumes: list[VolumeEntry],
+    materials: list[MaterialEntry],
+    errors: int,
+    warnings: int,
+) -> BuildReport:
+    return BuildReport(
+        version=__version__,
+        date=when.isoformat(),
+        org=org,
+        manifest=manifest,
+        level=level,
+        volumes=volumes,
+        materials=materials,
+        errors=errors,
+        warnings=warnings,
+    )
