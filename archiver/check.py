@@ -236,17 +236,18 @@ def material_findings(ctx: CheckContext, inventory: Inventory) -> list[Finding]:
             if not usable:
                 folders = ctx.layout.folders_for(key)
                 where = next((ctx.workspace_path(x.rel) for x in folders if x.unit == unit), "")
-                out.append(
-                    Finding(
-                        "missing_material",
-                        unit,
-                        ind.id,
-                        mat.no,
-                        None,
-                        f"尚未提供:{mat.text[:60]};请放到“{where}”文件夹",
-                        {"folder": where},
+                if files:  # something was sent, but nothing of it can go into the archive
+                    names = "、".join(f.rel.rsplit("/", 1)[-1] for f in files[:3])
+                    more = f"等 {len(files)} 个文件" if len(files) > 3 else ""
+                    message = (
+                        f"已提交的文件都无法装订({names}{more},原因见各文件的问题);"
+                        f"请提供可以装订的文件,放到“{where}”文件夹"
                     )
-                )
+                    code = "unbindable_material"
+                else:
+                    message = f"尚未提供:{mat.text[:60]};请放到“{where}”文件夹"
+                    code = "missing_material"
+                out.append(Finding(code, unit, ind.id, mat.no, None, message, {"folder": where}))
             if mat.kind == "explanation":
                 out += _explanation_findings(mat, unit, key, usable)
     return out

@@ -1,5 +1,8 @@
 """Findings: what a check says about a file or a material, with its fixed, documented code.
 
+``UNBINDABLE`` are the codes of a file that cannot go into the archive: the build binds a
+page in its place that gives the finding's own words, so check and build say the same.
+
 The codes and their severities are a contract (docs/check.md): ``check --json``, status and
 build read them. Every finding names the unit, indicator, material and path it concerns and
 says, in Chinese, what to do.
@@ -14,6 +17,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 
 CODES: dict[str, str] = {
     "missing_material": ERROR,
+    "unbindable_material": ERROR,
     "template_unchanged": ERROR,
     "over_word_limit": ERROR,
     "over_soft_word_limit": WARNING,
@@ -29,6 +33,8 @@ CODES: dict[str, str] = {
     "out_of_period": WARNING,
     "garbled_name": WARNING,
 }
+
+UNBINDABLE = ("empty_file", "unreadable_file", "encrypted_file", "unsupported_type", "unsafe_path")
 
 
 @dataclass(frozen=True)

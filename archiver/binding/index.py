@@ -31,7 +31,7 @@ INDEX_PDF = "00_索引卷.pdf"
 STATUS_NAMES = {
     "included": "已装订",
     "missing": "暂缺",
-    "failed": "转换失败",
+    "failed": "无法装订",
     "shared": "共用",
     "not_required": "不需提供",
 }
@@ -135,13 +135,14 @@ def explanation_lines(ws: Workspace, report: BuildReport, when: dt.date) -> list
         f"材料收集期间:自 {period} 起。",
         f"本档案共 {len({v.volume for v in vols})} 卷、{len(vols)} 册,"
         f"{report.pages} 页。上报资料中已装订 {n['included']} 份,"
-        f"暂缺 {n['missing']} 份,转换失败 {n['failed']} 份,与其他指标共用 {n['shared']} 处;"
+        f"暂缺 {n['missing']} 份,无法装订 {n['failed']} 份,与其他指标共用 {n['shared']} 处;"
         f"不需提供材料的指标 {n['not_required']} 项。",
         "阅读方法:总目录按一级、二级指标排列。“卷”是案卷序号,案卷文件名以该序号开头;"
         "“页码”是印在案卷页面右上角的页码,与 PDF 阅读器中显示的页码一致。在 PDF 中点击页码,"
         "即可打开对应案卷的该页(索引卷须与各卷放在同一文件夹中)。",
         "状态:已装订——材料在所列页码;暂缺——该页为“本项材料暂缺”说明;共用——材料与另一项指标"
-        "相同,只装订一次;不需提供——原表写明不需提供材料;转换失败——该页为说明页。",
+        "相同,只装订一次;不需提供——原表写明不需提供材料;无法装订——已提交的文件损坏、加密、"
+        "为空或是音视频等,该页为说明页,写明文件、原因和整改办法。",
         f"编制日期:{cn_date(when)};由 archiver {__version__} 生成。",
     ]
 

@@ -135,7 +135,7 @@ def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
         notes.append("缺损:无。")
     if failed:
         notes.append(
-            f"无法转换的文件 {len(failed)} 个,已以说明页代替:"
+            f"无法装订的文件 {len(failed)} 个,已以说明页代替:"
             + ";".join(d.title for d in failed)
             + "。"
         )
@@ -178,13 +178,44 @@ def placeholder_job(doc: Doc, section: Section, drop: str, layout: Layout) -> Re
             lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
         return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": "本项材料暂缺", "lines": lines})
     assert doc.source is not None
+    reason, _, advice = doc.message.partition(";")
+    if not advice:
+        advice = "请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。"
     lines = [
         f"指标:第{ind.id}项 材料({mat.no})",
         f"文件:{doc.source.rel}",
-        f"原因:{doc.message}",
-        "处理:请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。",
+        *_file_identity(doc),
+        f"原因:{reason}",
+        f"处理:{advice}",
     ]
-    return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": "文件无法转换", "lines": lines})
+    return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": failure_heading(doc), "lines": lines})
+
+
+def failure_heading(doc: Doc) -> str:
+    """What the page standing for a file that could not be bound is titled."""
+    source = doc.source
+    facts = source.facts if source else None
+    if source is not None and source.usable:
+        return "文件无法转换"  # a file of a kind we bind, whose conversion failed
+    if facts is not None and facts.kind in ("unsupported:video", "unsupported:audio"):
+        return "音视频材料(无法装订)"
+    return "文件无法装订"
+
+
+def _file_identity(doc: Doc) -> list[str]:
+    """Size and SHA-256 of the file, so the office can find the very file meant."""
+    facts = doc.source.facts if doc.source else None
+    if facts is None or not facts.sha256:
+        return ["大小:—(未读取该文件)"]
+    return [f"大小:{_size(facts.size)}", f"SHA-256:{facts.sha256}"]
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB({n} 字节)"
+    return f"{n / 1024 / 1024:.1f} MB({n} 字节)"
 
 
 def pointer_job(doc: Doc, section: Section, where: Location | None) -> RenderJob:

@@ -3,8 +3,10 @@
 One volume per 一级指标. Inside: indicators in manifest order; for each, its explanations
 first, then evidence; a material's files in natural order (2 before 10); a material several
 units lead holds every unit's files, unit by unit. A material shared by several indicators is
-printed once, under its owner; the others get a one-page pointer. A material with no usable
-file gets a “本项材料暂缺” page. Splitting into parts (册) happens later, once page counts
+printed once, under its owner; the others get a one-page pointer. A material with no file
+gets a “本项材料暂缺” page. Nothing submitted vanishes: a file that cannot be bound (damaged,
+encrypted, empty, a video …) is planned as failed, with the check's words for why, and gets
+a page of its own at its place. Splitting into parts (册) happens later, once page counts
 are known (``parts.split_parts``).
 
 The plan is filled in by later stages: conversion gives each file its PDF and page count
@@ -18,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from archiver.findings import ERROR, Finding
-from archiver.manifest.model import Category, Indicator, Manifest, Material, MaterialRef
+from archiver.findings import ERROR, UNBINDABLE, Finding
+from archiver.manifest.model import Category, Indicator, Material, MaterialRef
 from archiver.pipeline import CheckResult
 from archiver.scan.inventory import ScannedFile
 from archiver.textutil import leads_text
@@ -109,8 +111,25 @@ def natural_key(text: str) -> tuple[object, ...]:
 
 
 def usable(f: ScannedFile) -> bool:
-    # an unfilled 情况说明 template is not a material: bind the “暂缺” page instead
     return f.usable and f.facts is not None and not f.facts.placeholder
+
+
+def submitted(f: ScannedFile) -> bool:
+    """A file a unit sent for a material: everything in its folder but our own template.
+
+    An unfilled 情况说明 template is archiver's, not the unit's: its material gets the “暂缺”
+    page. Everything else is planned, bindable or not, so that nothing submitted vanishes.
+    """
+    return f.facts is None or not (f.usable and f.facts.placeholder)
+
+
+def refusals(findings: list[Finding]) -> dict[str, str]:
+    """Why each file that cannot be bound cannot be: the check's own words, by path."""
+    out: dict[str, str] = {}
+    for finding in findings:
+        if finding.code in UNBINDABLE and finding.path and finding.path not in out:
+            out[finding.path] = finding.message
+    return out
 
 
 def _file_date(f: ScannedFile) -> str:
@@ -143,8 +162,9 @@ def plan_build(result: CheckResult) -> BuildPlan:
     manifest, level = ws.manifest, ws.config.level
     files_by: dict[tuple[MaterialRef, str], list[ScannedFile]] = {}
     for f in result.inventory.files:
-        if f.folder is not None and f.folder.collects is not None and usable(f):
+        if f.folder is not None and f.folder.collects is not None and submitted(f):
             files_by.setdefault((f.folder.collects, f.folder.unit), []).append(f)
+    refused = refusals(result.findings)
     volumes: dict[str, VolumePlan] = {}
     for cat in manifest.categories:
         volumes[cat.no] = VolumePlan(len(volumes) + 1, cat)
@@ -155,7 +175,7 @@ def plan_build(result: CheckResult) -> BuildPlan:
             continue
         ordered = sorted(ind.materials, key=lambda m: (m.kind != "explanation", m.no))
         for mat in ordered:
-            vol.sections.append(_section(ind, mat, files_by, manifest))
+            vol.sections.append(_section(ind, mat, files_by, refused))
     used = [v for v in volumes.values() if v.sections or v.no_material]
     for i, v in enumerate(used, start=1):
         v.number = i
@@ -166,7 +186,7 @@ def _section(
     ind: Indicator,
     mat: Material,
     files_by: dict[tuple[MaterialRef, str], list[ScannedFile]],
-    manifest: Manifest,
+    refused: dict[str, str],
 ) -> Section:
     key = material_key(ind, mat)
     section = Section(ind, mat, key)
@@ -185,7 +205,10 @@ def _section(
     for unit in units:
         files = sorted(files_by.get((key, unit), []), key=lambda f: _file_order(mat, f))
         for f in files:
-            section.docs.append(Doc("file", _title(f), unit, source=f, date=_file_date(f)))
+            doc = Doc("file", _title(f), unit, source=f, date=_file_date(f))
+            if not usable(f):
+                doc.fail(refused.get(f.rel, "文件无法读取;请重新复制或导出该文件"))
+            section.docs.append(doc)
     if not section.docs:
         who = leads_text(mat.lead_units)
         section.docs.append(

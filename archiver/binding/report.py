@@ -323,7 +323,7 @@ def summary_text(report: BuildReport) -> str:
     lines += [
         "",
         f"材料:已装订 {n['included']} 份,暂缺 {n['missing']} 份,"
-        f"转换失败 {n['failed']} 份,共用 {n['shared']} 处,"
+        f"无法装订 {n['failed']} 份,共用 {n['shared']} 处,"
         f"不需提供 {n['not_required']} 项",
         "与上次组卷相比有变化的案卷:" + changed,
         "",

@@ -32,7 +32,8 @@ def build(
 ) -> None:
     """组卷:把收集到的材料转换为 PDF,按一级指标装订成案卷(封面、卷内目录、页码、书签、备考表)。
 
-    缺少的材料以“本项材料暂缺”页标示,无法转换的文件以说明页代替,组卷照常进行。
+    缺少的材料以“本项材料暂缺”页标示,无法装订的文件(损坏、加密、音视频等)以说明页代替,
+    组卷照常进行。
     结果先写在临时文件夹,完成后才出现在输出位置;同一工作区同时只能有一个组卷任务。
     """
     from archiver.binding.run import run_build
@@ -57,7 +58,7 @@ def build(
         click.echo("与上次相比没有变化,无需重新打印")
     click.echo(
         f"案卷 {len(result.volumes)} 个,共 {result.pages} 页;已装订材料 {result.included} 份,"
-        f"暂缺 {result.missing} 份,转换失败的文件 {result.failed} 个;用时 {result.seconds:.1f} 秒",
+        f"暂缺 {result.missing} 份,无法装订的文件 {result.failed} 个;用时 {result.seconds:.1f} 秒",
         err=True,
     )
 

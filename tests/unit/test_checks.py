@@ -165,3 +165,12 @@ def test_level_decides_what_is_required() -> None:
 def test_every_code_has_a_severity() -> None:
     assert set(CODES.values()) <= {"error", "warning", "info"}
     assert dt.date(2016, 1, 1) == f.context().period_start
+
+
+def test_files_sent_but_none_bindable_is_not_missing() -> None:
+    lay = f.layout()
+    video = f.placed(lay, OFFICE, "2", "视频.mp4", f.facts("unsupported:video"))
+    found = material_findings(f.context(), Inventory([video], f.ROOT))
+    mine = [x for x in found if x.indicator == "2"]
+    assert [x.code for x in mine if x.severity == "error"] == ["unbindable_material"]
+    assert "视频.mp4" in mine[0].message and "无法装订" in mine[0].message

@@ -60,10 +60,10 @@ def test_an_unfilled_template_does_not_count_as_provided() -> None:
     assert sections(plan_of([tpl]))[("2", 1)].status == "missing"
 
 
-def test_unusable_files_are_not_planned() -> None:
+def test_unusable_files_are_planned_as_failed_not_missing() -> None:
     lay = f.layout()
     broken = f.placed(lay, OFFICE, "2", "坏.pdf", f.facts("pdf", problem="unreadable"))
-    assert sections(plan_of([broken]))[("2", 1)].status == "missing"
+    assert sections(plan_of([broken]))[("2", 1)].status == "failed"
 
 
 def test_several_units_unit_by_unit_in_manifest_order() -> None:
@@ -113,3 +113,38 @@ def test_a_doc_is_bound_to_its_pdf() -> None:
     doc.bind("/cache/x.pdf", 3, "src-abc")
     doc.first_page = 5
     assert (doc.pdf, doc.pages, doc.identity, doc.last_page) == ("/cache/x.pdf", 3, "src-abc", 7)
+
+
+def test_nothing_submitted_vanishes() -> None:
+    lay = f.layout()
+    files = [
+        f.placed(
+            lay, OFFICE, "2", "加密.pdf", f.facts("pdf", problem="encrypted", reason="打开密码")
+        ),
+        f.placed(lay, OFFICE, "2", "视频.mp4", f.facts("unsupported:video")),
+        f.placed(lay, OFFICE, "2", "空.docx", f.facts("empty")),
+    ]
+    link = f.placed(lay, OFFICE, "2", "外部链接.pdf", link="outside")
+    files.append(type(link)(**{**link.__dict__, "facts": None}))
+    sec = sections(plan_of(files))[("2", 1)]
+    assert sorted(d.title for d in sec.docs) == ["加密", "外部链接", "空", "视频"]
+    assert {d.kind for d in sec.docs} == {"failed"} and sec.status == "failed"
+    by = {d.title: d.message for d in sec.docs}
+    assert "打开密码" in by["加密"] and "视频" in by["视频"] and "0 字节" in by["空"]
+    assert "外部" in by["外部链接"]
+
+
+def test_a_broken_file_beside_a_good_one_keeps_its_place() -> None:
+    lay = f.layout()
+    files = [
+        f.placed(lay, LAW, "1", "1 清单.pdf"),
+        f.placed(lay, LAW, "1", "2 损坏.pdf", f.facts("pdf", problem="unreadable", reason="坏")),
+        f.placed(lay, LAW, "1", "3 目录.pdf", f.facts(size=7)),
+    ]
+    sec = sections(plan_of(files))[("1", 1)]
+    assert [(d.title, d.kind) for d in sec.docs] == [
+        ("1 清单", "file"),
+        ("2 损坏", "failed"),
+        ("3 目录", "file"),
+    ]
+    assert sec.status == "included"

@@ -95,3 +95,10 @@ def test_tally_json() -> None:
         "missing": 1,
         "percent": 50.0,
     }
+
+
+def test_a_task_whose_files_cannot_be_bound_has_a_problem() -> None:
+    lay = f.layout()
+    report = status([f.placed(lay, OFFICE, "2", "视频.mp4", f.facts("unsupported:video"))])
+    entry = next(m for m in report.materials if m.indicator == "2")
+    assert entry.unit_status == {OFFICE: "error"}
