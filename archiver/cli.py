@@ -35,8 +35,11 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         verbose = bool(ctx.find_root().params.get("verbose"))
+        from archiver import interrupt
+
         try:
-            return func(*args, **kwargs)
+            with interrupt.guard():  # Ctrl+C, SIGTERM, SIGHUP stop every child at once
+                return func(*args, **kwargs)
         except ArchiverError as exc:
             if verbose:
                 import traceback
@@ -46,9 +49,8 @@ def handle_errors(func: F) -> F:
             for line in exc.details:
                 _echo_err(f"  {line}")
             ctx.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            _echo_err("已中断。")
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            ctx.exit(interrupt.notify(ctx.info_name, exc))
 
     return wrapper  # type: ignore[return-value]
 
