@@ -201,7 +201,7 @@ def test_stop_kills_running_children_and_refuses_new_ones(tmp_path: Path) -> Non
     from archiver.engines import children
     from archiver.engines.run import run
 
-    marker = f"sleeper-{tmp_path.name}"
+    marker = f"sleeper-{tmp_path}"
     caught: list[BaseException] = []
 
     def work() -> None:
@@ -249,7 +249,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_watchdog_kills_children_of_a_killed_parent(tmp_path: Path) -> None:
-    marker = f"orphan-{tmp_path.name}"
+    marker = f"orphan-{tmp_path}"
     folder = tmp_path / "run-folder"
     proc = subprocess.run(
         [sys.executable, "-c", KILLED_PARENT, str(folder), SLEEPER.format(marker)],

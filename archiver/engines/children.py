@@ -50,10 +50,12 @@ def start(launch: Callable[[], subprocess.Popen[bytes]]) -> subprocess.Popen[byt
     """Start a child with ``launch`` and register it; refuse once stopping has begun."""
     if _stopping.is_set():
         raise Interrupted()
+    if _watchdog is not None:
+        _watchdog.ready()
     proc = launch()
-    _live[proc.pid] = proc
     if _watchdog is not None:
         _watchdog.watch(proc.pid)  # its own session: the group id is its pid
+    _live[proc.pid] = proc
     job = _windows_job()
     if job is not None:
         job.assign(proc)

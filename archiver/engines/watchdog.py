@@ -44,6 +44,11 @@ class Watchdog:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 
+    def ready(self) -> None:
+        """Start the watchdog now (before a child, so that the child is never unwatched long)."""
+        with self._lock:
+            self._ensure()
+
     def watch(self, pgid: int) -> None:
         self._send(f"+{pgid}")
 
