@@ -11,6 +11,7 @@ equal, byte for byte, to a clean build of the same inputs.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -28,6 +29,7 @@ from tests.test_build import EPOCH, ROOT, docx_marker, find, make_workspace
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
 EXTRA = 30  # office files the interrupted build has to convert (a few seconds of LibreOffice)
+RESOURCES = Path(__file__).parent / "resources" / "interrupt"
 VOLUMES = ("01_政府职能依法全面履行.pdf", "02_制度体系完善.pdf", "00_索引卷.pdf")
 
 
@@ -90,9 +92,19 @@ class Prepared:
         m12 = find(self.ws / "材料", "局法规调研科", "1", 2)
         for i in range(EXTRA):
             docx_marker(m12 / f"附件{i:02d}.docx", f"EXTRA-{i:02d}", paragraphs=20)
+        for real in sorted(RESOURCES.glob("*.docx")):  # saved by Microsoft Word
+            shutil.copyfile(real, find(self.ws / "材料", "局办公室", "5") / real.name)
         self.clean = base / "clean"
         shutil.rmtree(self.ws / ".archiver")
         build(self.ws, self.clean, base / "tmp")
+        report = json.loads((self.clean / "build-report.json").read_text(encoding="utf-8"))
+        included = {
+            Path(f["path"]).name
+            for m in report["materials"]
+            for f in m["files"]
+            if f["status"] == "included"
+        }
+        assert {p.name for p in RESOURCES.glob("*.docx")} <= included
 
     def fresh_start(self, tmp_path: Path) -> Path:
         """The cache as before the new files came; the previous output at a new place."""
