@@ -44,7 +44,7 @@ _WHAT = {
 def _handle(signum: int, frame: FrameType | None) -> None:
     first = not children.stopping()
     children.stop(signum)
-    if first:
+    if first and not children.in_critical_section():
         if signum != getattr(signal, "SIGHUP", None):
             _end_progress_line()
         raise children.Interrupted(signum)

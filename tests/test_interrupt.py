@@ -314,6 +314,43 @@ def test_run_folder_holds_temporary_files_and_goes() -> None:
     assert not folder.exists() and tempfile.gettempdir() == before
 
 
+def test_signal_inside_publish_does_not_cut_it_in_half(tmp_path: Path) -> None:
+    from archiver import interrupt
+    from archiver.build import publish
+    from archiver.engines import children
+
+    destination, new = tmp_path / "out", tmp_path / ".archiver-tmp-1"
+    destination.mkdir()
+    (destination / "old.txt").write_text("old", encoding="utf-8")
+    new.mkdir()
+    (new / "new.txt").write_text("new", encoding="utf-8")
+    real_replace = os.replace
+
+    def replace_then_signal(src: Path, dst: Path) -> None:
+        real_replace(src, dst)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C right after the first rename
+        time.sleep(0.05)  # the handler runs here
+
+    saved = {sig: signal.getsignal(sig) for sig in interrupt.SIGNALS}
+    try:
+        with interrupt.guard():
+            os.replace = replace_then_signal  # type: ignore[assignment]
+            try:
+                publish.publish(new, destination)
+            finally:
+                os.replace = real_replace
+            assert children.stopping()  # no child may start any more
+        assert (destination / "new.txt").is_file() and not new.exists()
+        assert [p.name for p in tmp_path.iterdir()] == ["out"]  # old build removed, not lost
+        # outside the renames it stops at once
+        with pytest.raises(KeyboardInterrupt), interrupt.guard():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
 @pytest.mark.skipif(sys.maxsize < 2**32, reason="sizes documented for 64-bit Windows")
 def test_windows_job_structures() -> None:
     import ctypes

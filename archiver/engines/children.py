@@ -21,7 +21,7 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from archiver.engines import winjob
@@ -32,6 +32,7 @@ _stopping = threading.Event()
 _signal = [int(signal.SIGINT)]  # the signal that stopped the run
 _watchdog: Watchdog | None = Watchdog() if os.name != "nt" else None
 _job: list[winjob.Job | None] = []  # created on first use (Windows only)
+_critical = [0]  # depth of uninterrupted() sections
 
 
 class Interrupted(KeyboardInterrupt):
@@ -99,6 +100,25 @@ def stop(signum: int = signal.SIGINT) -> None:
     for child in multiprocessing.active_children():
         with contextlib.suppress(Exception):
             child.kill()
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """A step that must not be cut in half (publishing a build is two renames).
+
+    A stop signal arriving inside still kills every child and refuses new ones, but the
+    handler does not raise here: the step completes, and so does the command if nothing after
+    it needs a child (after publishing the build is whole, and saying so is the truth).
+    """
+    _critical[0] += 1
+    try:
+        yield
+    finally:
+        _critical[0] -= 1
+
+
+def in_critical_section() -> bool:
+    return _critical[0] > 0
 
 
 def reset() -> None:
