@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archiver.binding.report import BuildReport
+from archiver.engines.children import uninterrupted
 from archiver.errors import ArchiverError, ExitCode, OutputError
 from archiver.fsutil import sha256_file
 
@@ -144,6 +145,7 @@ def write_checksums(folder: Path) -> dict[str, str]:
     return sums
 
 
+@uninterrupted()  # Ctrl+C between the two renames would leave no build in place
 def publish(tmp: Path, destination: Path) -> Path:
     """Move the finished build into place; replace an earlier build only now."""
     old: Path | None = None

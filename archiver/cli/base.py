@@ -40,9 +40,12 @@ class Command(_ChineseHelp, click.Command):
         super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from archiver import interrupt
+
         verbose = bool(ctx.find_root().params.get("verbose"))
         try:
-            return super().invoke(ctx)
+            with interrupt.guard():  # Ctrl+C, SIGTERM, SIGHUP stop every child at once
+                return super().invoke(ctx)
         except ArchiverError as exc:
             if verbose:
                 traceback.print_exc()
@@ -50,9 +53,8 @@ class Command(_ChineseHelp, click.Command):
             for line in exc.details:
                 echo_err(f"  {line}")
             ctx.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            echo_err("已中断。")
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            ctx.exit(interrupt.notify(ctx.info_name, exc))
 
 
 class Group(_ChineseHelp, click.Group):

@@ -3,7 +3,10 @@
 Pitfalls handled here (DOMAIN.md §4): two processes sharing one user profile collide and fail
 silently, so every call gets its own profile folder; exit 0 is not trusted, each expected PDF
 is checked; one process converts many files (start-up costs about 1 s, a document in a batch
-about 0.14 s); a timeout kills the whole process group.
+about 0.14 s); a timeout kills the whole process group. A profile folder is named after the
+process that made it (``archiver-lo-<pid>-``) and LibreOffice's own temporary files go to the
+run's temporary folder (``TMPDIR``), so a killed run's leftovers can be found and removed
+(``scratch.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from archiver.engines.fonts import fontconfig_env
 from archiver.engines.run import run
+from archiver.engines.scratch import profile_prefix
 from archiver.errors import ArchiverError, MissingProgramError, ProgramTimeoutError
 
 INSTALL_HINT = (
@@ -134,7 +138,10 @@ def _run_soffice(
     exe: Path, sources: list[Path], outdir: Path, timeout: float, target: str
 ) -> tuple[str | None, bool]:
     """Run one soffice process; return (error message or None, whether it timed out)."""
-    with tempfile.TemporaryDirectory(prefix="archiver-lo-") as profile:
+    # a killed child may still be writing its profile while it goes: cleaning is best effort
+    with tempfile.TemporaryDirectory(
+        prefix=profile_prefix(), ignore_cleanup_errors=True
+    ) as profile:
         argv: list[str | Path] = [
             exe,
             f"-env:UserInstallation={Path(profile).as_uri()}",
@@ -151,7 +158,10 @@ def _run_soffice(
             *sources,
         ]
         try:
-            run(argv, timeout=timeout, env=fontconfig_env())
+            env = fontconfig_env()
+            for name in ("TMP", "TEMP") if os.name == "nt" else ("TMPDIR",):
+                env[name] = tempfile.gettempdir()  # the run's folder (scratch.run_folder)
+            run(argv, timeout=timeout, env=env)
         except MissingProgramError:
             raise
         except ProgramTimeoutError as exc:

@@ -3,18 +3,24 @@
 Always an argv list (never a shell), always a timeout; on timeout the whole process group is
 killed so a hung LibreOffice does not linger. Failures become typed errors with Chinese
 messages. Tests patch :func:`run` to simulate crashes, hangs and missing programs.
+
+Every child is registered in :mod:`archiver.engines.children` while it runs, so that Ctrl+C
+can kill them all at once and none outlives archiver; once stopping has begun, :func:`run`
+starts nothing and raises :class:`~archiver.engines.children.Interrupted` instead of reporting
+the killed child as a failure (which would be cached as one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.engines import children
 from archiver.errors import ExternalProgramError, MissingProgramError, ProgramTimeoutError
 
 log = logging.getLogger(__name__)
@@ -44,8 +50,9 @@ def run(
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
     else:
         kwargs["start_new_session"] = True
-    try:
-        proc = subprocess.Popen(  # argv list, never a shell
+
+    def launch() -> subprocess.Popen[bytes]:
+        proc: subprocess.Popen[bytes] = subprocess.Popen(  # argv list, never a shell
             args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -54,6 +61,10 @@ def run(
             cwd=cwd,
             **kwargs,  # type: ignore[call-overload]
         )
+        return proc
+
+    try:
+        proc = children.start(launch)
     except FileNotFoundError as exc:
         raise MissingProgramError(f"找不到程序 {args[0]};请确认已经安装") from exc
     except OSError as exc:
@@ -61,11 +72,20 @@ def run(
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
-        _kill_group(proc)
+        children.kill_group(proc)
         proc.communicate()
         raise ProgramTimeoutError(
             f"{Path(args[0]).name} 运行超过 {timeout:g} 秒仍未结束,已终止"
         ) from exc
+    except BaseException:  # the signal handler raised in this (the main) thread
+        children.kill_group(proc)
+        with contextlib.suppress(Exception):
+            proc.wait(timeout=5)
+        raise
+    finally:
+        children.forget(proc)
+    if children.stopping():  # killed by stop(): not the program's failure
+        raise children.Interrupted()
     result = Completed(
         tuple(args),
         proc.returncode,
@@ -78,13 +98,3 @@ def run(
             f"{Path(args[0]).name} 运行失败(退出码 {proc.returncode}):{tail}"
         )
     return result
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        if os.name == "nt":
-            proc.kill()
-        else:
-            os.killpg(proc.pid, signal.SIGKILL)  # type: ignore[attr-defined,unused-ignore]
-    except (ProcessLookupError, PermissionError, OSError):
-        proc.kill()
