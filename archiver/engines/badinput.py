@@ -64,6 +64,8 @@ def describe_content(head: bytes) -> str | None:
         return "压缩包"
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start:
         return "网页(HTML)"
+    if head.startswith(b"%PDF-"):
+        return "PDF 文档"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "旧版 Office 文档(doc/xls)"
     if not head.strip():
@@ -78,8 +80,9 @@ def wrong_content(path: Path, expected: str, found: str) -> WrongContentError:
     )
 
 
-def damaged(path: Path, expected: str, detail: str) -> DamagedFileError:
+def damaged(path: Path, expected: str, detail: str, *, repair: bool = False) -> DamagedFileError:
+    tried = ",自动修复也无法读取" if repair else ",无法读取"
     return DamagedFileError(
-        f"{path.name}:{expected}文件已损坏,自动修复也无法读取({detail})。"
+        f"{path.name}:{expected}文件已损坏{tried}({detail})。"
         "请原单位重新导出或重新扫描后提供"
     )

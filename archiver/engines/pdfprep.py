@@ -70,6 +70,8 @@ def prepare_pdf(
     with tempfile.TemporaryDirectory(prefix="archiver-pdf-") as tmp:
         pdf, repaired = _open(source, Path(tmp))
         with pdf:
+            # qpdf reads past junk before the header silently; the copy we write starts clean
+            repaired = repaired or not head.startswith(b"%PDF-")
             result = PreparedPdf(source, len(pdf.pages), repaired=repaired)
             result.decrypted = pdf.is_encrypted
             if result.pages == 0:
@@ -112,7 +114,7 @@ def _open(source: Path, tmp: Path) -> tuple[pikepdf.Pdf, bool]:
     except pikepdf.PdfError as exc:
         rebuilt = _pypdf_rebuild(source, tmp / "rebuilt.pdf")
         if rebuilt is None:
-            raise badinput.damaged(source, "PDF", _short(str(exc), source)) from exc
+            raise badinput.damaged(source, "PDF", _short(str(exc), source), repair=True) from exc
         return pikepdf.open(rebuilt), True
     warnings = pdf.get_warnings()
     if warnings:
