@@ -11,6 +11,7 @@ import io
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import cast
 
 import pikepdf
 import pytest
@@ -107,7 +108,7 @@ def test_page_number_corner_stays_clear(tmp_path: Path, rotate: int) -> None:
     px_per_mm = 36 / 25.4
     # as the reader sees the page: the number sits 12 mm below the top, 15 mm from the right
     band = img.crop((img.width - int(40 * px_per_mm), 0, img.width, int(14 * px_per_mm)))
-    assert band.getextrema()[0] > 200  # white where the number goes
+    assert cast("tuple[int, int]", band.getextrema())[0] > 200  # white where the number goes
     middle = img.getpixel((img.width // 2, img.height // 2))
     assert isinstance(middle, int) and middle < 50  # the content is still there
 
@@ -150,7 +151,7 @@ def test_junk_before_header_and_truncated_tail_are_repaired(tmp_path: Path) -> N
 
 
 def test_unreadable_pdf_is_a_typed_error(tmp_path: Path) -> None:
-    with pytest.raises(badinput.DamagedFileError, match="ocrmypdf-invalid.pdf.*损坏"):
+    with pytest.raises(badinput.DamagedFileError, match=r"ocrmypdf-invalid\.pdf.*损坏"):
         prep("ocrmypdf-invalid.pdf", tmp_path)
 
 
@@ -191,7 +192,11 @@ def test_no_javascript_reaches_the_output(tmp_path: Path, name: str) -> None:
 
 
 def test_attachments_are_listed(tmp_path: Path) -> None:
-    expected = [(n, len(d)) for n, ds in PdfReader(str(PDFS / "pdfjs-attachment.pdf")).attachments.items() for d in ds]
+    expected = [
+        (n, len(d))
+        for n, ds in PdfReader(str(PDFS / "pdfjs-attachment.pdf")).attachments.items()
+        for d in ds
+    ]
     r = prep("pdfjs-attachment.pdf", tmp_path)
     assert r.attachments == expected and expected
     assert any(expected[0][0] in n for n in r.notes)
@@ -233,7 +238,7 @@ def test_huge_file_refused_without_reading_it(tmp_path: Path) -> None:
     huge = tmp_path / "huge.pdf"
     with huge.open("wb") as fh:
         fh.truncate(2 * 1024**3)  # sparse: 2 GB long, no disk used
-    with pytest.raises(badinput.FileTooLargeError, match="huge.pdf.*上限"):
+    with pytest.raises(badinput.FileTooLargeError, match=r"huge\.pdf.*上限"):
         prepare_pdf(huge, tmp_path / "out.pdf")
 
 

@@ -83,6 +83,5 @@ def wrong_content(path: Path, expected: str, found: str) -> WrongContentError:
 def damaged(path: Path, expected: str, detail: str, *, repair: bool = False) -> DamagedFileError:
     tried = ",自动修复也无法读取" if repair else ",无法读取"
     return DamagedFileError(
-        f"{path.name}:{expected}文件已损坏{tried}({detail})。"
-        "请原单位重新导出或重新扫描后提供"
+        f"{path.name}:{expected}文件已损坏{tried}({detail})。请原单位重新导出或重新扫描后提供"
     )

@@ -4,7 +4,7 @@ and how every other mode becomes one a PDF holds well (1, L, P, RGB, CMYK; 8 bit
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -38,12 +38,12 @@ def flatten_mode(img: PILImage.Image) -> PILImage.Image:
     from PIL import Image
 
     mode = img.mode
-    if mode in ("1", "L", "RGB", "CMYK"):
+    if "transparency" in img.info and mode in ("L", "RGB", "P"):
+        # a tRNS colour key: Pillow would write it again and img2pdf would add a soft mask
+        mode = "LA" if mode == "L" else "RGBA"
+        img = img.convert(mode)
+    if mode in ("1", "L", "RGB", "CMYK", "P"):
         return img
-    if mode == "P":
-        if "transparency" not in img.info:
-            return img
-        img, mode = img.convert("RGBA"), "RGBA"
     if mode in ("LA", "La", "PA", "RGBA", "RGBa"):
         rgba = img.convert("RGBA")
         grey = mode in ("LA", "La")
@@ -58,7 +58,7 @@ def flatten_mode(img: PILImage.Image) -> PILImage.Image:
 def _to_8bit(img: PILImage.Image) -> PILImage.Image:
     """Grey of more than 8 bits to L, scaled by the image's own range (Pillow clips instead)."""
     wide = img.convert("F") if img.mode != "F" else img
-    lo, hi = wide.getextrema()  # type: ignore[misc]
+    lo, hi = cast("tuple[float, float]", wide.getextrema())  # one band: one pair
     if img.mode.startswith("I;16") or img.mode == "I":
         # keep the scan's own tonal scale (16 or 12 significant bits), do not stretch it
         lo, hi = 0.0, (65535.0 if hi > 4095 else 4095.0 if hi > 255 else 255.0)
