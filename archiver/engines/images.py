@@ -176,7 +176,7 @@ def _resize(img: PILImage.Image, size: tuple[int, int]) -> PILImage.Image:
         return grey.point(lambda v: 255 if v >= 128 else 0).convert("1", dither=Image.Dither.NONE)
     if img.mode == "P":
         return img.convert("RGB").resize(size, Image.Resampling.LANCZOS)
-    return img.resize(size, Image.Resampling.LANCZOS)
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)  # ~2x faster, same look
 
 
 def _heif_to_png(source: Path, tmp: Path) -> list[Path]:
