@@ -207,3 +207,19 @@ def test_result_reports_dpi_per_page(tmp_path: Path) -> None:
     _, r = convert("pillow-multipage.tiff", tmp_path)
     assert len(r.dpi) == r.pages and all(d > 0 for d in r.dpi)
     assert json.dumps(r.notes, ensure_ascii=False)
+
+
+def test_phone_mpo_gives_one_page_of_its_main_jpeg(tmp_path: Path) -> None:
+    out, r = convert("pillow-frozenpond.mpo", tmp_path)  # a two-frame MPO from a camera
+    (row,) = embedded(out)
+    assert r.pages == 1 and not r.notes
+    assert row["enc"] == "jpeg" and (row["width"], row["height"]) == ("640", "480")
+    assert (out.stat().st_size) < (IMAGES / "pillow-frozenpond.mpo").stat().st_size
+
+
+def test_animated_png_first_frame_with_a_note(tmp_path: Path) -> None:
+    out, r = convert("pillow-apng-mode_16bit.png", tmp_path)  # 16-bit RGBA, three frames
+    (row,) = embedded(out)
+    assert row["bpc"] == "8" and row["color"] == "rgb"
+    assert any("第一帧" in n for n in r.notes)
+    assert images.PreparedImage.from_json(json.loads(json.dumps(r.to_json()))) == r

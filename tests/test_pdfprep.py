@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import subprocess
 import zipfile
 from pathlib import Path
@@ -246,3 +247,20 @@ def test_repair_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]
     prep("pdfjs-scan-bad.pdf", tmp_path)
     prep("pdfjs-js-buttons.pdf", tmp_path)
     assert capfd.readouterr().err == ""
+
+
+def test_cropped_a4_scan_is_shown_as_cropped(tmp_path: Path) -> None:
+    """A CropBox smaller than the MediaBox is what readers see: that part goes on A4."""
+    source = _filled(tmp_path, paper.A4, 0)
+    with pikepdf.open(source, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.CropBox = pikepdf.Array([100, 100, 400, 500])
+        pdf.save(source)
+    r = prepare_pdf(source, tmp_path / "out.pdf")
+    assert r.resized == 1 and is_a4(*shown_sizes(r.path)[0])
+    with pikepdf.open(r.path) as pdf:
+        assert "/CropBox" not in pdf.pages[0].obj
+
+
+def test_result_survives_json(tmp_path: Path) -> None:
+    r = prep("pdfjs-attachment.pdf", tmp_path)
+    assert PreparedPdf.from_json(json.loads(json.dumps(r.to_json()))) == r

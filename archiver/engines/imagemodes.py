@@ -4,13 +4,18 @@ and how every other mode becomes one a PDF holds well (1, L, P, RGB, CMYK; 8 bit
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
 PHOTO_FORMATS = ("JPEG", "MPO", "WEBP", "HEIF", "AVIF")  # re-encoded as JPEG, not PNG
-PASS_MODES = {"JPEG": ("L", "RGB", "CMYK"), "PNG": ("1", "L", "RGB", "P")}
+PASS_MODES = {
+    "JPEG": ("L", "RGB", "CMYK"),
+    "MPO": ("L", "RGB", "CMYK"),
+    "PNG": ("1", "L", "RGB", "P"),
+}
 
 
 def effective_dpi(w: int, h: int, page: tuple[float, float], margin: float) -> float:
@@ -21,15 +26,18 @@ def effective_dpi(w: int, h: int, page: tuple[float, float], margin: float) -> f
     return 72.0 / points_per_pixel
 
 
-def passthrough(img: PILImage.Image, fmt: str, orientation: int) -> bool:
+def passthrough(img: PILImage.Image, fmt: str, orientation: int, path: Path) -> bool:
     """True when img2pdf can embed the file's own bytes and print it right."""
     if img.mode not in PASS_MODES.get(fmt, ()):
         return False
     if fmt == "PNG":
         # img2pdf would split transparency off (with a warning); it ignores PNG orientation
-        if "transparency" in img.info or orientation != 1:
+        if "transparency" in img.info or orientation != 1 or img.info.get("interlace"):
             return False
-        return img.info.get("bits", 8) <= 8 and not img.info.get("interlace")
+        with path.open("rb") as fh:
+            head = fh.read(25)
+        # IHDR's bit depth: Pillow shows a 16-bit RGB PNG as mode RGB, img2pdf would embed 16
+        return head[12:16] == b"IHDR" and head[24] <= 8
     return True  # JPEG: img2pdf turns the EXIF orientation into /Rotate
 
 

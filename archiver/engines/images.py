@@ -26,9 +26,9 @@ import logging
 import tempfile
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from archiver.engines import badinput
 from archiver.engines.imagemodes import PHOTO_FORMATS, effective_dpi, flatten_mode, passthrough
@@ -65,6 +65,14 @@ class PreparedImage:
     dpi: list[float] = field(default_factory=list)  # per page, as printed on A4
     downsampled: int = 0
     notes: list[str] = field(default_factory=list)  # Chinese, for the build report
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PreparedImage:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def image_to_pdf(source: Path, out: Path, *, max_bytes: int = MAX_IMAGE_BYTES) -> PreparedImage:
@@ -120,8 +128,10 @@ def _pages(path: Path, source: Path, result: PreparedImage, *, from_heif: bool) 
     with img:
         fmt = img.format or ""
         frames = getattr(img, "n_frames", 1)
-        if frames > 1 and fmt != "TIFF":
-            result.notes.append(f"{fmt} 图片有 {frames} 帧(动画或多视角),只装入第一帧")
+        if fmt == "MPO":
+            frames = 1  # a phone JPEG whose extra frames are previews or other views
+        elif frames > 1 and fmt != "TIFF":
+            result.notes.append(f"{fmt} 图片有 {frames} 帧(动画),只装入第一帧")
             frames = 1
         try:
             if frames == 1:
@@ -142,14 +152,14 @@ def _page(
     orientation = 1 if from_heif else int(img.getexif().get(0x0112, 1) or 1)
     w, h = img.size
     dpi = effective_dpi(w, h, A4, MARGIN)
-    if dpi <= MAX_DPI + 0.5 and path is not None and passthrough(img, fmt, orientation):
-        if fmt == "JPEG":
+    if dpi <= MAX_DPI + 0.5 and path is not None and passthrough(img, fmt, orientation, path):
+        if fmt in ("JPEG", "MPO"):
             img.draft(img.mode, (max(1, w // 8), max(1, h // 8)))  # a cheap full decode
         img.load()  # decodes every byte: a truncated file fails here, not in the PDF
         result.dpi.append(round(dpi, 1))
-        return path.read_bytes()
+        return _raw(img, path, fmt)
     scale = MAX_DPI / dpi if dpi > MAX_DPI else 1.0
-    if scale < 1.0 and fmt == "JPEG":
+    if scale < 1.0 and fmt in ("JPEG", "MPO"):
         img.draft(img.mode, (int(w * scale) + 1, int(h * scale) + 1))  # DCT scaling: fast
     img.load()
     if not from_heif:
@@ -166,6 +176,33 @@ def _page(
     else:
         img.save(buf, "PNG")
     return buf.getvalue()
+
+
+def _raw(img: PILImage.Image, path: Path, fmt: str) -> bytes:
+    """The file's bytes; of an MPO only its first (main) JPEG, so img2pdf makes one page."""
+    data = path.read_bytes()
+    if fmt == "MPO":
+        try:
+            size = int(img.mpinfo[0xB002][0]["Size"])  # type: ignore[attr-defined]
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+            return data
+        if 0 < size < len(data):
+            return _without_mpf(data[:size])
+    return data
+
+
+def _without_mpf(jpeg: bytes) -> bytes:
+    """The JPEG without its APP2 "MPF" segment, which points at frames no longer there."""
+    out, i = bytearray(jpeg[:2]), 2
+    while i + 4 <= len(jpeg) and jpeg[i] == 0xFF:
+        marker, length = jpeg[i + 1], int.from_bytes(jpeg[i + 2 : i + 4], "big")
+        if marker == 0xDA:  # start of scan: the rest is image data
+            break
+        segment = jpeg[i : i + 2 + length]
+        if not (marker == 0xE2 and segment[4:8] == b"MPF\0"):
+            out += segment
+        i += 2 + length
+    return bytes(out + jpeg[i:])
 
 
 def _resize(img: PILImage.Image, size: tuple[int, int]) -> PILImage.Image:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -55,6 +56,20 @@ class PreparedPdf:
     @property
     def all_blank(self) -> bool:
         return self.pages > 0 and self.blank_pages == self.pages
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["path"] = str(self.path)
+        data["attachments"] = [list(a) for a in self.attachments]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PreparedPdf:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}  # keys are only ever added
+        values["path"] = Path(data["path"])
+        values["attachments"] = [(str(n), int(z)) for n, z in data.get("attachments", [])]
+        return cls(**values)
 
 
 def prepare_pdf(
@@ -154,7 +169,7 @@ def _fix(pdf: pikepdf.Pdf, result: PreparedPdf, keep_a3: bool) -> None:
     result.scripts_removed = remove_scripts(pdf)
     for page in pdf.pages:
         placement = paper.place(
-            tuple(float(v) for v in page.cropbox),  # type: ignore[arg-type]
+            _visible_box(page),
             paper.normal_rotate(page.obj.get("/Rotate", 0)),
             keep_a3=keep_a3,
         )
@@ -185,6 +200,18 @@ def _flatten(pdf: pikepdf.Pdf, result: PreparedPdf) -> None:
         result.changed = True
     result.flattened = max(0, before - left)
     result.dropped = left
+
+
+def _visible_box(page: pikepdf.Page) -> paper.Box:
+    """The CropBox clipped to the MediaBox: what a viewer shows (and a printer prints)."""
+    m = [float(v) for v in page.mediabox]
+    c = [float(v) for v in page.cropbox]
+    mx0, my0, mx1, my1 = min(m[0], m[2]), min(m[1], m[3]), max(m[0], m[2]), max(m[1], m[3])
+    cx0, cy0, cx1, cy1 = min(c[0], c[2]), min(c[1], c[3]), max(c[0], c[2]), max(c[1], c[3])
+    box = (max(mx0, cx0), max(my0, cy0), min(mx1, cx1), min(my1, cy1))
+    if box[2] <= box[0] or box[3] <= box[1]:
+        return (mx0, my0, mx1, my1)  # a CropBox outside the page: viewers fall back too
+    return box
 
 
 def _apply(pdf: pikepdf.Pdf, page: pikepdf.Page, placement: paper.Placement) -> None:
