@@ -164,6 +164,7 @@ def _fix(pdf: pikepdf.Pdf, result: PreparedPdf, keep_a3: bool) -> None:
     result.attachments = attachments_of(pdf)
     if "/Names" in root and "/EmbeddedFiles" in root.Names:
         del root.Names["/EmbeddedFiles"]
+    damage = pdf.get_warnings()  # read before flattening, whose own warnings are dropped
     if annotated:
         _flatten(pdf, result)
     result.scripts_removed = remove_scripts(pdf)
@@ -178,8 +179,10 @@ def _fix(pdf: pikepdf.Pdf, result: PreparedPdf, keep_a3: bool) -> None:
             result.resized += 1
         if is_blank(page):
             result.blank_pages += 1
-    if pdf.get_warnings():
-        result.repaired = True  # damage found only while reading the objects
+    damage += pdf.get_warnings()
+    if damage:  # found only while reading the objects (qpdf reads them lazily)
+        log.info("repaired while reading: %s", "; ".join(damage[:5]))
+        result.repaired = True
 
 
 def _flatten(pdf: pikepdf.Pdf, result: PreparedPdf) -> None:
@@ -190,6 +193,8 @@ def _flatten(pdf: pikepdf.Pdf, result: PreparedPdf) -> None:
         except pikepdf.PdfError as exc:
             log.info("appearance streams: %s", exc)
     pdf.flatten_annotations(mode="print")  # what a printer would print, nothing hidden
+    for warning in pdf.get_warnings():  # fields qpdf cannot fill are no damage to the file
+        log.info("flattening: %s", warning)
     left = 0
     for page in pdf.pages:
         if "/Annots" in page.obj:
