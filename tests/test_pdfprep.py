@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from archiver.engines import badinput, paper
-from archiver.engines.pdfprep import PreparedPdf, prepare_pdf
+from archiver.engines.pdfprep import PreparedPdf, prepare_pdf, probe_pdf
 
 PDFS = Path(__file__).parent / "resources" / "pdf"
 
@@ -246,6 +246,8 @@ def test_huge_file_refused_without_reading_it(tmp_path: Path) -> None:
 def test_repair_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     prep("pdfjs-scan-bad.pdf", tmp_path)
     prep("pdfjs-js-buttons.pdf", tmp_path)
+    with pytest.raises(badinput.DamagedFileError):
+        prep("ocrmypdf-invalid.pdf", tmp_path)  # qpdf, then pypdf, both give up
     assert capfd.readouterr().err == ""
 
 
@@ -264,3 +266,14 @@ def test_cropped_a4_scan_is_shown_as_cropped(tmp_path: Path) -> None:
 def test_result_survives_json(tmp_path: Path) -> None:
     r = prep("pdfjs-attachment.pdf", tmp_path)
     assert PreparedPdf.from_json(json.loads(json.dumps(r.to_json()))) == r
+
+
+def test_probe_tells_the_scan_what_it_will_get(tmp_path: Path) -> None:
+    assert probe_pdf(PDFS / "pypdf-r4-user-password.pdf").encryption == "open"
+    owner = probe_pdf(PDFS / "pypdf-r6-owner-password.pdf")
+    assert owner.encryption == "owner" and owner.pages == 1
+    broken = probe_pdf(PDFS / "pdfjs-xref-command-missing.pdf")
+    assert broken.needs_repair and broken.pages == 1
+    assert not probe_pdf(PDFS / "pikepdf-outlines.pdf").needs_repair
+    with pytest.raises(badinput.DamagedFileError):
+        probe_pdf(PDFS / "ocrmypdf-invalid.pdf")

@@ -13,24 +13,22 @@ landscape image. What reaches the PDF:
   ``libheif-examples``); when it is missing the photo gets a typed error, nothing else breaks.
 
 Photographic sources are re-encoded as JPEG (quality 90), everything else as PNG (lossless).
-Library warnings (Pillow's ``warnings``, img2pdf's log records) go to this module's logger
-at INFO, never to the terminal. A file that cannot be decoded (truncated JPEG …) is a
+Library warnings (Pillow's ``warnings``, img2pdf's log records) go to the log at INFO
+(``quiet``), never to the terminal. A file that cannot be decoded (truncated JPEG …) is a
 ``badinput`` error with a Chinese message.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import tempfile
-import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archiver.engines import badinput
+from archiver.engines import badinput, quiet
 from archiver.engines.imagemodes import PHOTO_FORMATS, effective_dpi, flatten_mode, passthrough
 
 if TYPE_CHECKING:
@@ -46,17 +44,7 @@ HEIF_TIMEOUT = 120.0  # seconds for heif-convert on one photo
 HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 
-class _ToLog(logging.Handler):
-    """Re-logs a library's records at INFO here: the CLI has no handler, so WARNING would print."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        log.info("%s: %s", record.name, record.getMessage())
-
-
-for _name in ("img2pdf", "PIL"):
-    _lib = logging.getLogger(_name)
-    _lib.addHandler(_ToLog())
-    _lib.propagate = False
+quiet.route_library_logs()
 
 
 @dataclass
@@ -82,7 +70,7 @@ def image_to_pdf(source: Path, out: Path, *, max_bytes: int = MAX_IMAGE_BYTES) -
     badinput.check_size(source, max_bytes, "图片文件")
     head = badinput.read_head(source)
     result = PreparedImage(0)
-    with _quiet(), tempfile.TemporaryDirectory(prefix="archiver-img-") as tmp:
+    with quiet.captured_warnings(), tempfile.TemporaryDirectory(prefix="archiver-img-") as tmp:
         if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
             sources = _heif_to_png(source, Path(tmp))
             result.notes.append("HEIC/HEIF 照片已转换为 JPEG 装入")
@@ -236,15 +224,3 @@ def _heif_to_png(source: Path, tmp: Path) -> list[Path]:
     if not found:
         raise badinput.damaged(source, "HEIC 照片", "heif-convert 没有输出图片")
     return found
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Pillow's and img2pdf's ``warnings`` go to the log, not to stderr."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            yield
-        finally:
-            for w in caught:
-                log.info("%s: %s", w.category.__name__, w.message)

@@ -15,7 +15,8 @@ One call, ``prepare_pdf``, does in order:
 7. count blank pages (a cheap check of the content stream, see ``_is_blank``).
 
 An A4 PDF with no form, annotation, script or damage is not rewritten at all: ``changed`` is
-False and the caller uses the source file as it is (byte for byte).
+False and the caller uses the source file as it is (byte for byte). ``probe_pdf`` answers the
+scan stage's questions (pages, which password, needs repair) with the same engine.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ import logging
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pikepdf
 
-from archiver.engines import badinput, paper
+from archiver.engines import badinput, paper, quiet
 from archiver.engines.pdfparts import attachments_of, is_blank, remove_scripts
 
 log = logging.getLogger(__name__)
+
+quiet.route_library_logs()
 
 MAX_PDF_BYTES = 1024 * badinput.MB  # a 300-page colour scan at 300 dpi is well below this
 
@@ -70,6 +73,36 @@ class PreparedPdf:
         values["path"] = Path(data["path"])
         values["attachments"] = [(str(n), int(z)) for n, z in data.get("attachments", [])]
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class PdfProbe:
+    """What the scan stage needs to know before any conversion: cheap (no object is rewritten)."""
+
+    pages: int
+    encryption: Literal["none", "owner", "open"]
+    needs_repair: bool
+
+
+def probe_pdf(source: Path, *, max_bytes: int = MAX_PDF_BYTES) -> PdfProbe:
+    """Open ``source`` as ``prepare_pdf`` would; raises the same typed errors, except that an
+    open password is reported (``encryption="open"``) rather than raised."""
+    badinput.check_size(source, max_bytes, "PDF 文件")
+    head = badinput.read_head(source)
+    if b"%PDF-" not in head and (found := badinput.describe_content(head)) is not None:
+        raise badinput.wrong_content(source, "PDF", found)
+    with tempfile.TemporaryDirectory(prefix="archiver-pdf-") as tmp:
+        try:
+            pdf, repaired = _open(source, Path(tmp))
+        except badinput.PdfPasswordError:
+            return PdfProbe(0, "open", False)
+        with pdf:
+            pages = len(pdf.pages)
+            encryption: Literal["none", "owner"] = "owner" if pdf.is_encrypted else "none"
+            repaired = repaired or bool(pdf.get_warnings()) or not head.startswith(b"%PDF-")
+    if pages == 0:
+        raise badinput.EmptyPdfError(f"{source.name}:PDF 里没有任何页面。请原单位重新导出后提供")
+    return PdfProbe(pages, encryption, repaired)
 
 
 def prepare_pdf(
@@ -142,12 +175,12 @@ def _pypdf_rebuild(source: Path, target: Path) -> Path | None:
     from pypdf import PdfReader, PdfWriter
 
     try:
-        reader = PdfReader(str(source), strict=False)
+        with quiet.captured_warnings():
+            reader = PdfReader(str(source), strict=False)
         if reader.is_encrypted:
             return None  # qpdf already answered for encrypted files
-        writer = PdfWriter(clone_from=reader)
-        with target.open("wb") as fh:
-            writer.write(fh)
+        with quiet.captured_warnings(), target.open("wb") as fh:
+            PdfWriter(clone_from=reader).write(fh)
         with pikepdf.open(target) as check:
             if len(check.pages) == 0:
                 return None
