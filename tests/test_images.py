@@ -223,3 +223,9 @@ def test_animated_png_first_frame_with_a_note(tmp_path: Path) -> None:
     assert row["bpc"] == "8" and row["color"] == "rgb"
     assert any("第一帧" in n for n in r.notes)
     assert images.PreparedImage.from_json(json.loads(json.dumps(r.to_json()))) == r
+
+
+def test_too_many_pixels_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(badinput.FileTooLargeError, match="像素过多"):
+        image_to_pdf(IMAGES / "pillow-hopper.jpg", tmp_path / "o.pdf", max_pixels=8000)
+    assert Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS > 8000  # restored

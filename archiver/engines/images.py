@@ -40,6 +40,8 @@ A4 = (595.276, 841.89)  # points
 MARGIN = 28.35  # 10 mm
 MAX_DPI = 300.0
 MAX_IMAGE_BYTES = 300 * badinput.MB
+# a 200-megapixel phone photo (16320 x 12240) must pass; Pillow's own guard stops at 179 MP
+MAX_PIXELS = 260_000_000
 HEIF_TIMEOUT = 120.0  # seconds for heif-convert on one photo
 HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
@@ -63,7 +65,13 @@ class PreparedImage:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def image_to_pdf(source: Path, out: Path, *, max_bytes: int = MAX_IMAGE_BYTES) -> PreparedImage:
+def image_to_pdf(
+    source: Path,
+    out: Path,
+    *,
+    max_bytes: int = MAX_IMAGE_BYTES,
+    max_pixels: int = MAX_PIXELS,
+) -> PreparedImage:
     """Write ``out``: one A4 page per image or TIFF frame of ``source``."""
     import img2pdf
 
@@ -78,7 +86,7 @@ def image_to_pdf(source: Path, out: Path, *, max_bytes: int = MAX_IMAGE_BYTES) -
             sources = [source]
         pages: list[bytes] = []
         for path in sources:
-            pages.extend(_pages(path, source, result, from_heif=path != source))
+            pages.extend(_pages(path, source, result, max_pixels, from_heif=path != source))
         layout = img2pdf.get_layout_fun(
             pagesize=A4,
             border=(MARGIN, MARGIN),
@@ -100,10 +108,14 @@ def image_to_pdf(source: Path, out: Path, *, max_bytes: int = MAX_IMAGE_BYTES) -
     return result
 
 
-def _pages(path: Path, source: Path, result: PreparedImage, *, from_heif: bool) -> Iterator[bytes]:
+def _pages(
+    path: Path, source: Path, result: PreparedImage, max_pixels: int, *, from_heif: bool
+) -> Iterator[bytes]:
     """The image data img2pdf gets for each page of ``path``."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
+    guard = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels // 2  # Pillow refuses at twice this, warns above it
     try:
         img = Image.open(path)
     except UnidentifiedImageError as exc:
@@ -111,8 +123,11 @@ def _pages(path: Path, source: Path, result: PreparedImage, *, from_heif: bool) 
         raise badinput.wrong_content(source, "图片", found or "无法识别的格式") from exc
     except Image.DecompressionBombError as exc:
         raise badinput.FileTooLargeError(
-            f"{source.name}:图片像素过多({exc}),无法装入。请原单位缩小图片尺寸后重新提供"
+            f"{source.name}:图片像素过多(超过 {max_pixels / 1e6:.0f} 百万像素),无法装入。"
+            "请原单位缩小图片尺寸后重新提供"
         ) from exc
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
     with img:
         fmt = img.format or ""
         frames = getattr(img, "n_frames", 1)
