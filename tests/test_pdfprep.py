@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -277,3 +278,15 @@ def test_probe_tells_the_scan_what_it_will_get(tmp_path: Path) -> None:
     assert not probe_pdf(PDFS / "pikepdf-outlines.pdf").needs_repair
     with pytest.raises(badinput.DamagedFileError):
         probe_pdf(PDFS / "ocrmypdf-invalid.pdf")
+
+
+def test_zip_holding_a_pdf_is_still_a_zip(tmp_path: Path) -> None:
+    source = tmp_path / "材料.pdf"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_STORED) as z:  # the PDF stored verbatim
+        z.write(PDFS / "pikepdf-outlines.pdf", "inner.pdf")
+    with pytest.raises(badinput.WrongContentError, match="zip"):
+        prepare_pdf(source, tmp_path / "out.pdf")
+    photo = tmp_path / "扫描.pdf"
+    shutil.copyfile(Path(__file__).parent / "resources" / "images" / "pillow-hopper.jpg", photo)
+    with pytest.raises(badinput.WrongContentError, match="JPEG"):
+        prepare_pdf(photo, tmp_path / "out.pdf")

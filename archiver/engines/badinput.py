@@ -64,8 +64,18 @@ def describe_content(head: bytes) -> str | None:
         return "压缩包"
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start:
         return "网页(HTML)"
-    if head.startswith(b"%PDF-"):
-        return "PDF 文档"
+    signatures = {
+        b"%PDF-": "PDF 文档",
+        b"\xff\xd8\xff": "JPEG 图片",
+        b"\x89PNG": "PNG 图片",
+        b"II*\x00": "TIFF 图片",
+        b"MM\x00*": "TIFF 图片",
+        b"GIF8": "GIF 图片",
+        b"{\\rtf": "RTF 文档",
+    }
+    for magic, name in signatures.items():
+        if head.startswith(magic):
+            return name
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "旧版 Office 文档(doc/xls)"
     if not head.strip():

@@ -88,9 +88,7 @@ def probe_pdf(source: Path, *, max_bytes: int = MAX_PDF_BYTES) -> PdfProbe:
     """Open ``source`` as ``prepare_pdf`` would; raises the same typed errors, except that an
     open password is reported (``encryption="open"``) rather than raised."""
     badinput.check_size(source, max_bytes, "PDF 文件")
-    head = badinput.read_head(source)
-    if b"%PDF-" not in head and (found := badinput.describe_content(head)) is not None:
-        raise badinput.wrong_content(source, "PDF", found)
+    head = _checked_head(source)
     with tempfile.TemporaryDirectory(prefix="archiver-pdf-") as tmp:
         try:
             pdf, repaired = _open(source, Path(tmp))
@@ -110,11 +108,7 @@ def prepare_pdf(
 ) -> PreparedPdf:
     """Prepare ``source``; write ``out`` only when something had to change."""
     badinput.check_size(source, max_bytes, "PDF 文件")
-    head = badinput.read_head(source)
-    if b"%PDF-" not in head:
-        found = badinput.describe_content(head)
-        if found is not None:
-            raise badinput.wrong_content(source, "PDF", found)
+    head = _checked_head(source)
     with tempfile.TemporaryDirectory(prefix="archiver-pdf-") as tmp:
         pdf, repaired = _open(source, Path(tmp))
         with pdf:
@@ -148,6 +142,19 @@ def prepare_pdf(
                 result.path = out
     _write_notes(result)
     return result
+
+
+def _checked_head(source: Path) -> bytes:
+    """The first bytes; a typed error when they are plainly another format (zip, web page …).
+
+    Judged by the signature at the start, not by a "%PDF-" somewhere: a zip may hold a PDF.
+    """
+    head = badinput.read_head(source)
+    if not head.startswith(b"%PDF-"):
+        found = badinput.describe_content(head)
+        if found is not None:
+            raise badinput.wrong_content(source, "PDF", found)
+    return head
 
 
 def _open(source: Path, tmp: Path) -> tuple[pikepdf.Pdf, bool]:
