@@ -150,6 +150,14 @@ def file_findings(ctx: CheckContext, f: ScannedFile) -> list[Finding]:
             *out,
             Finding("unreadable_file", **w, message=f"{facts.reason};请重新复制或导出该文件"),
         ]
+    if facts.damage:
+        out.append(
+            Finding(
+                "repaired_file",
+                **w,
+                message=f"{facts.damage};请核对装订后的页面是否完整,最好请原单位重新导出该文件",
+            )
+        )
     if f.folder is None:
         out.append(Finding("misplaced_file", **w, message=_misplaced_message(ctx, f)))
         return out

@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "uncountable_explanation": WARNING,
     "empty_file": ERROR,
     "unreadable_file": ERROR,
+    "repaired_file": WARNING,
     "encrypted_file": ERROR,
     "unsupported_type": WARNING,
     "misplaced_file": WARNING,

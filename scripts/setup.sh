@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   libreoffice-writer-nogui libreoffice-calc-nogui   # 转换 Word/WPS/Excel 文件
   fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-noto-cjk fonts-liberation2  # 中文字体
   poppler-utils                                     # pdftoppm:把 PDF 页面渲染成图片
+  libheif-examples                                  # heif-convert:转换手机 HEIC 照片(LGPL)
 )
 
 if [ "${1:-}" = "--dev" ]; then

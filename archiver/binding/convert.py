@@ -3,8 +3,14 @@
 - office files (docx, doc, wps, xlsx, xls, rtf, odt …) and txt: LibreOffice headless, in
   batches, one private profile per process, batches in parallel across ``jobs`` workers;
   a batch that fails or hangs is retried file by file, so one bad file costs only itself;
-- images: img2pdf (engines.images);
-- PDFs: used as they are; a PDF with only an owner password is decrypted into the cache.
+- images: img2pdf (engines.images), downsampled to 300 dpi, one A4 page per image or frame;
+- PDFs: prepared by ``engines.pdfprep`` (repaired, decrypted when only an owner password is
+  set, forms and annotations printed into the page, scripts removed, every page put on A4);
+  a PDF that needs none of it is used as it is, byte for byte. LibreOffice's own output goes
+  through the same preparation (a Letter-size Word file becomes A4 pages).
+
+What a preparation did (Chinese notes for the report) is kept beside the cache
+(``prepared.json``), so a cached conversion reports the same notes.
 
 The cache lives in ``.archiver/conversions/<sha256>-<converter>.pdf``: an unchanged file is
 never converted twice. Failures are remembered too (``.fail`` with the reason), except
@@ -28,9 +34,9 @@ from archiver.fsutil import copy_atomic
 from archiver.scan.inventory import ScannedFile
 
 OFFICE = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx", "ppt")
-IMAGES = ("jpg", "png", "tif", "bmp", "gif", "webp")
+IMAGES = ("jpg", "png", "tif", "bmp", "gif", "webp", "heic")
 BATCH = 40  # most files in one LibreOffice process
-CONVERSION_VERSION = 1  # bump when our own conversion steps change
+CONVERSION_VERSION = 2  # bump when our own conversion steps change
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class Converted:
     pages: int
     error: str | None = None
     identity: str = ""  # names the PDF's content (for caching what is built from it)
+    timed_out: bool = False
+    notes: tuple[str, ...] = ()  # what the preparation changed (Chinese, for the report)
 
 
 def page_count(pdf: Path) -> int:
@@ -58,6 +66,7 @@ class Converter:
         jobs: int,
         timeout: float,
         progress: Callable[[int], None] | None = None,
+        keep_a3: bool = False,
     ) -> None:
         self.cache = cache_dir
         self.cache.mkdir(parents=True, exist_ok=True)
@@ -68,6 +77,8 @@ class Converter:
         from archiver.cache import JsonCache
 
         self.pages = JsonCache(cache_dir / "pages.json", 1)  # key → page count
+        self.prepared = JsonCache(cache_dir / "prepared.json", 1)  # key → what was done
+        self.keep_a3 = keep_a3
 
     # -- cache ---------------------------------------------------------------------------
     def _key(self, sha: str, engine: str) -> str:
@@ -80,7 +91,12 @@ class Converter:
             import img2pdf
 
             return f"img2pdf{img2pdf.__version__}"
-        return "pdf"
+        return self._pdf_engine()
+
+    def _pdf_engine(self) -> str:
+        import pikepdf
+
+        return f"pdfprep{pikepdf.__version__}" + ("-a3" if self.keep_a3 else "")
 
     def lo_id(self) -> str:
         if self._lo_id is None:
@@ -97,17 +113,18 @@ class Converter:
 
     def cached(self, f: ScannedFile) -> Converted | None:
         assert f.facts is not None
-        if f.facts.kind == "pdf" and not f.facts.owner_password_only:
-            pages = f.facts.pages or page_count(f.path)
-            return Converted(f.path, pages, identity=f"src-{f.facts.sha256}")
         key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
+        done = self.prepared.get(key) or {}
+        notes = tuple(done.get("notes", ()))
+        if done.get("unchanged") and isinstance(done.get("pages"), int):
+            return Converted(f.path, done["pages"], identity=f"src-{f.facts.sha256}", notes=notes)
         pdf = self.cache / f"{key}.pdf"
         if pdf.is_file():
             pages = self.pages.get(key)
             if not isinstance(pages, int):
                 pages = page_count(pdf)
                 self.pages.put(key, pages)
-            return Converted(pdf, pages, identity=key)
+            return Converted(pdf, pages, identity=key, notes=notes)
         fail = self.cache / f"{key}.fail"
         if fail.is_file():
             return Converted(None, 0, json.loads(fail.read_text(encoding="utf-8"))["error"])
@@ -119,6 +136,8 @@ class Converter:
         produced: Path | None,
         error: str | None,
         remember_failure: bool = True,
+        notes: list[str] | None = None,
+        timed_out: bool = False,
     ) -> Converted:
         assert f.facts is not None
         key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
@@ -132,13 +151,21 @@ class Converter:
             target = self.cache / f"{key}.pdf"
             copy_atomic(produced, target)
             self.pages.put(key, pages)
-            return Converted(target, pages, identity=key)
+            self.prepared.put(key, {"notes": notes or []})
+            return Converted(target, pages, identity=key, notes=tuple(notes or ()))
         message = error or "转换失败"
         if remember_failure:
             (self.cache / f"{key}.fail").write_text(
                 json.dumps({"error": message}, ensure_ascii=False), encoding="utf-8"
             )
-        return Converted(None, 0, message)
+        return Converted(None, 0, message, timed_out=timed_out)
+
+    def _unchanged(self, f: ScannedFile, pages: int, notes: list[str]) -> Converted:
+        """A PDF that needed no preparation: bound as it is, remembered as such."""
+        assert f.facts is not None
+        key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
+        self.prepared.put(key, {"unchanged": True, "pages": pages, "notes": notes})
+        return Converted(f.path, pages, identity=f"src-{f.facts.sha256}", notes=tuple(notes))
 
     # -- conversion ----------------------------------------------------------------------
     def convert_all(self, files: list[ScannedFile]) -> dict[str, Converted]:
@@ -169,24 +196,43 @@ class Converter:
             for f in group:
                 results[f.rel] = first
         self.pages.save()
+        self.prepared.save()
         return results
 
     def _convert_simple(self, f: ScannedFile) -> Converted:
+        """An image or a PDF: no external program, no batch."""
+        from archiver.engines.images import image_to_pdf
+        from archiver.engines.pdfprep import prepare_pdf
+
         assert f.facts is not None
         with tempfile.TemporaryDirectory(prefix="archiver-img-") as tmp:
             out = Path(tmp) / "out.pdf"
             try:
                 if f.facts.kind in IMAGES:
-                    from archiver.engines.images import image_to_pdf
-
-                    image_to_pdf(f.path, out)
-                else:  # an owner-password PDF: write a decrypted copy
-                    _decrypt_copy(f.path, out)
+                    notes = image_to_pdf(f.path, out).notes
+                else:
+                    prepared = prepare_pdf(f.path, out, keep_a3=self.keep_a3)
+                    if not prepared.changed:
+                        return self._unchanged(f, prepared.pages, prepared.notes)
+                    notes = prepared.notes
             except ArchiverError as exc:
                 return self._store(f, None, exc.message)
-            except Exception as exc:
+            except Exception as exc:  # a hostile file: report it, never crash the build
                 return self._store(f, None, f"{type(exc).__name__}: {exc}")
-            return self._store(f, out, None)
+            return self._store(f, out, None, notes=notes)
+
+    def _paper(self, produced: Path | None, work: Path) -> tuple[Path | None, list[str]]:
+        """LibreOffice's PDF put on A4 (a Letter or A3 page setup): the same rule as any PDF."""
+        from archiver.engines.pdfprep import prepare_pdf
+
+        if produced is None:
+            return None, []
+        try:
+            prepared = prepare_pdf(produced, work / f"{produced.stem}-a4.pdf", keep_a3=self.keep_a3)
+        except ArchiverError:
+            return produced, []  # _store reports a result that cannot be opened
+        notes = [n for n in prepared.notes if "A4" in n]
+        return prepared.path, notes
 
     def _convert_office(
         self, files: list[ScannedFile], todo: dict[str, list[ScannedFile]]
@@ -232,8 +278,14 @@ class Converter:
                 converted = [libreoffice.ConversionResult(s, None, exc.message) for s in sources]
             for res in converted:
                 f = sources[res.source]
+                pdf, notes = self._paper(res.pdf, work)
                 results[f.rel] = self._store(
-                    f, res.pdf, _office_error(res.error), remember_failure=not res.timed_out
+                    f,
+                    pdf,
+                    _office_error(res.error),
+                    remember_failure=not res.timed_out,
+                    notes=notes,
+                    timed_out=res.timed_out,
                 )
                 assert f.facts is not None
                 self.progress(len(todo[f.facts.sha256]))
@@ -269,14 +321,3 @@ def _text_to_docx(source: Path, out: Path) -> None:
     for line in read_text_file(source).splitlines():
         doc.add_paragraph(line)
     doc.save(str(out))
-
-
-def _decrypt_copy(source: Path, out: Path) -> None:
-    from pypdf import PdfReader, PdfWriter
-
-    reader = PdfReader(str(source), strict=False)
-    if reader.is_encrypted:
-        reader.decrypt("")
-    writer = PdfWriter(clone_from=reader)
-    with out.open("wb") as fh:
-        writer.write(fh)

@@ -46,10 +46,11 @@ class Doc:
     identity: str = ""  # names that PDF's content (source hash or cache key)
     target: MaterialRef | None = None  # for pointers: the material pointed to
     first_page: int = 0  # its first page number in its part, once numbered
+    notes: tuple[str, ...] = ()  # what preparing it for print changed (repaired, put on A4 …)
 
-    def bind(self, pdf: str, pages: int, identity: str) -> None:
+    def bind(self, pdf: str, pages: int, identity: str, notes: tuple[str, ...] = ()) -> None:
         """The PDF that stands for this document in the volume (converted or rendered)."""
-        self.pdf, self.pages, self.identity = pdf, pages, identity
+        self.pdf, self.pages, self.identity, self.notes = pdf, pages, identity, notes
 
     def fail(self, message: str) -> None:
         """The file could not be converted: a page saying why takes its place."""

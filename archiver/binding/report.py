@@ -80,6 +80,7 @@ class FileEntry:
     last_page: int
     status: FileStatus
     message: str
+    notes: list[str] = field(default_factory=list)  # what preparing it for print changed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +90,7 @@ class FileEntry:
             "last_page": self.last_page,
             "status": self.status,
             "message": self.message,
+            "notes": self.notes,
         }
 
     @classmethod
@@ -101,6 +103,7 @@ class FileEntry:
             int(data.get("last_page", 0)),
             status,
             str(data.get("message", "")),
+            [str(n) for n in data.get("notes", [])],
         )
 
 
@@ -248,6 +251,7 @@ def file_entry(part: Part, doc: Doc) -> FileEntry:
         last,
         "included" if included else "failed",
         doc.message,
+        list(doc.notes),
     )
 
 

@@ -103,7 +103,11 @@ def run_build(
         parent = out.parent if out is not None else ws.config.output_root
         pub.clean_leftovers(parent)
         converter = Converter(
-            cache / "conversions", jobs=workers, timeout=settings.timeout, progress=progress.advance
+            cache / "conversions",
+            jobs=workers,
+            timeout=settings.timeout,
+            progress=progress.advance,
+            keep_a3=settings.keep_a3,
         )
         _convert(plan, converter, progress)
         renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout, jobs=workers)
@@ -159,7 +163,7 @@ def _convert(plan: BuildPlan, converter: Converter, progress: Progress) -> None:
         if res.pdf is None:
             doc.fail(res.error or "转换失败")
         else:
-            doc.bind(str(res.pdf), res.pages, res.identity)
+            doc.bind(str(res.pdf), res.pages, res.identity, res.notes)
 
 
 def _write_outputs(

@@ -92,10 +92,29 @@ class Watchdog:
         except OSError as exc:  # children then only die with their own timeouts
             log.warning("watchdog not started: %s", exc)
             return None
+        if self._proc is None:
+            import atexit
+
+            atexit.register(self.close)
         self._proc = proc
         for folder in self._folders:
             self._write(proc, f">{folder}")
         return proc
+
+    def close(self) -> None:
+        """At a normal exit: end the watchdog's input, so it finishes its work and goes."""
+        proc = self._proc
+        if proc is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            if proc.stdin is not None:
+                proc.stdin.close()
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=2)
+        self._proc = None
 
     def _write(self, proc: subprocess.Popen[bytes], line: str) -> None:
         stdin: IO[bytes] | None = proc.stdin

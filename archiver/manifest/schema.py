@@ -80,6 +80,12 @@ class Reader:
             return None
         return value
 
+    def flag(self, value: Any, path: KeyPath) -> bool | None:
+        if not isinstance(value, bool):
+            self.p.expected(path, "true 或 false", value)
+            return None
+        return value
+
     def date(self, value: Any, path: KeyPath) -> dt.date | None:
         if value is None:
             return None

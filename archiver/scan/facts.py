@@ -22,7 +22,7 @@ from archiver.fsutil import sha256_file
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
-FACTS_VERSION = 5  # bump when the facts or their meaning change: invalidates the cache
+FACTS_VERSION = 6  # bump when the facts or their meaning change: invalidates the cache
 # A 情况说明 of at most 2000 字 fills a few pages; a longer PDF in its folder is an
 # attachment, and reading its text (slow for CJK) would serve nothing.
 PDF_TEXT_PAGES = 6
@@ -42,6 +42,7 @@ class FileFacts:
     placeholder: bool = False  # a 情况说明 template still holding its placeholder
     dates: list[str] = field(default_factory=list)  # ISO dates from the file's properties
     owner_password_only: bool = False
+    damage: str = ""  # a PDF that opens only once repaired: what is wrong (Chinese)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,30 +102,35 @@ def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFa
 
 
 def _pdf(path: Path, facts: FileFacts, want_text: bool) -> None:
-    import logging
-
+    """Pages and readability as the build's preparation sees them (qpdf repairs what it can),
+    then dates and text as pypdf reads them (best effort: a damaged file may have neither)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    from archiver.engines.pdfprep import probe_pdf
+
+    try:
+        probe = probe_pdf(path)
+    except InputFileError as exc:
+        facts.problem = "unreadable"
+        facts.reason = exc.message.split(":", 1)[-1].split("。", 1)[0]
+        return
+    if probe.encryption == "open":
+        facts.problem = "encrypted"
+        facts.reason = "PDF 设置了打开密码"
+        return
+    facts.owner_password_only = probe.encryption == "owner"
+    facts.pages = probe.pages
     with path.open("rb") as fh:
         fh.seek(max(0, facts.size - 4096))
         tail = fh.read()
+    if b"%%EOF" not in tail:
+        facts.damage = "PDF 不完整(文件末尾缺失,可能是下载或复制中断),组卷时只能装订能恢复的页面"
+    elif probe.needs_repair:
+        facts.damage = "PDF 有损坏(交叉引用表或对象编号错误等),组卷时会自动修复"
     try:
         reader = PdfReader(str(path), strict=False)
         if reader.is_encrypted:
-            try:
-                opened = bool(reader.decrypt(""))
-            except Exception:  # unsupported encryption algorithm
-                opened = False
-            if not opened:
-                facts.problem = "encrypted"
-                facts.reason = "PDF 设置了打开密码"
-                return
-            facts.owner_password_only = True
-        facts.pages = len(reader.pages)
-        if facts.pages == 0:
-            raise PdfReadError("no pages")
+            reader.decrypt("")
         meta: dict[str, Any] = dict(reader.metadata or {})
         for key in ("/CreationDate", "/ModDate"):
             d = _pdf_date(str(meta.get(key, "")))
@@ -136,13 +142,8 @@ def _pdf(path: Path, facts: FileFacts, want_text: bool) -> None:
             facts.has_text = len(re.sub(r"\s", "", joined)) >= 20
             if facts.has_text:
                 facts.words = count_paragraphs(joined.splitlines()).to_json()
-    except Exception as exc:  # pypdf raises many kinds on damaged files
-        facts.problem = "unreadable"
-        facts.reason = f"PDF 已损坏,无法打开({type(exc).__name__})"
+    except Exception:  # pypdf gives up on some files qpdf repairs: no dates, no text then
         return
-    if b"%%EOF" not in tail:
-        facts.problem = "unreadable"
-        facts.reason = "PDF 不完整(文件末尾缺失,可能是下载或复制中断)"
 
 
 def _pdf_date(value: str) -> dt.date | None:

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 OFFICE_KINDS = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "pptx", "ppt", "odt", "ods")
-IMAGE_KINDS = ("jpg", "png", "tif", "bmp", "gif", "webp")
+IMAGE_KINDS = ("jpg", "png", "tif", "bmp", "gif", "webp", "heic")
 # OFD is recognised but not converted: the converters on PyPI (easyofd, ofd2img) need
 # PyMuPDF, which is AGPL-licensed; offices export OFD to PDF with their OFD reader instead.
 CONVERTIBLE = (*OFFICE_KINDS, *IMAGE_KINDS, "pdf", "txt")
@@ -38,6 +38,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "bmp": (".bmp",),
     "gif": (".gif",),
     "webp": (".webp",),
+    "heic": (".heic", ".heif", ".hif"),
     "txt": (".txt", ".md", ".csv", ".log"),
 }
 
@@ -61,6 +62,7 @@ KIND_NAMES = {
     "bmp": "BMP 图片",
     "gif": "GIF 图片",
     "webp": "WebP 图片",
+    "heic": "HEIC 照片",
     "txt": "纯文本",
     "encrypted-office": "加密的 Office 文档",
 }
@@ -109,8 +111,8 @@ def sniff_bytes(head: bytes, path: Path) -> str:
         return "unsupported:video" if head[8:12] == b"AVI " else "unsupported:audio"
     if head[4:8] == b"ftyp":
         brand = head[8:12]
-        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
-            return "unsupported:other"
+        if brand in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"):
+            return "heic"  # a phone photo (HEIF)
         if brand in (b"M4A ", b"M4B "):
             return "unsupported:audio"
         return "unsupported:video"

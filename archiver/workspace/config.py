@@ -39,6 +39,7 @@ class BuildSettings:
     checker: str = ""  # 检查人
     jobs: int = 0  # conversion workers; 0 = number of cores
     timeout: int = 120  # seconds per converted file
+    keep_a3: bool = False  # A3 pages (drawings to fold out) stay A3 instead of going on A4
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ def _build_settings(r: Reader, value: Any) -> BuildSettings:
     )
     jobs = r.optional_int(m.get("jobs", s.jobs), (*at, "jobs"))
     timeout = r.positive_int(m.get("timeout", s.timeout), (*at, "timeout"), "正整数(秒)")
+    keep_a3 = r.flag(m.get("keep_a3", s.keep_a3), (*at, "keep_a3"))
     texts = {
         k: r.text(m.get(k, getattr(s, k)), (*at, k), allow_empty=True) or ""
         for k in ("retention", "fonds_no", "filer", "checker")
@@ -184,6 +186,7 @@ def _build_settings(r: Reader, value: Any) -> BuildSettings:
         stamp_position=pos or s.stamp_position,
         jobs=jobs if jobs is not None else s.jobs,
         timeout=timeout or s.timeout,
+        keep_a3=bool(keep_a3),
         **texts,
     )
 
@@ -220,4 +223,5 @@ build:   # 组卷设置
   checker: {q(b.checker)}   # 检查人
   jobs: {b.jobs}   # 同时转换的进程数,0 表示按 CPU 核数
   timeout: {b.timeout}   # 单个文件转换的最长秒数
+  keep_a3: {str(b.keep_a3).lower()}   # true:A3 页面(需折叠的图纸)保持 A3;false:缩放到 A4
 """
