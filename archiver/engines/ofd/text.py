@@ -1,0 +1,148 @@
+"""TextObject drawing (GB/T 33190 §11): glyph positions, embedded glyphs, substitute fonts.
+
+Every character is placed at its own position (X/Y plus DeltaX/DeltaY, where the OFD gives
+them), so layout never depends on the substitute font's widths. With an embedded font the
+glyph is drawn as an outline (by CGTransform glyph id, else through the font's cmap) and the
+characters are also written as invisible text so that pdftotext and search find them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from archiver.engines.ofd.context import Context
+from archiver.engines.ofd.fonts import EmbeddedFont
+from archiver.engines.ofd.geometry import deltas, numbers
+from archiver.engines.ofd.style import Style
+
+_MAX_CHARS = 20_000  # one TextCode; real ones hold a line or a paragraph
+
+
+@dataclass
+class Glyph:
+    ch: str
+    x: float
+    y: float
+    gid: int | None  # glyph id in the embedded font, when CGTransform names one
+
+
+def _float(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _glyph_map(el: etree._Element) -> dict[int, int]:
+    """Character index (over all TextCodes of the object) -> glyph id, from CGTransform."""
+    out: dict[int, int] = {}
+    for cg in el.findall("CGTransform"):
+        pos = int(_float(cg.get("CodePosition"), 0))
+        count = int(_float(cg.get("CodeCount"), 1))
+        glyphs = [int(g) for g in numbers(cg.findtext("Glyphs"))]
+        # a cluster of several characters drawn by fewer glyphs: the first glyph stands
+        # for the cluster's first character, the rest have none (they stay searchable)
+        for i in range(min(count, len(glyphs))):
+            out[pos + i] = glyphs[i]
+    return out
+
+
+def layout(ctx: Context, el: etree._Element, size: float, advance: str) -> list[Glyph]:
+    glyph_ids = _glyph_map(el)
+    out: list[Glyph] = []
+    x = y = 0.0
+    index = 0
+    for code in el.findall("TextCode"):
+        chars = list(code.text or "")[:_MAX_CHARS]
+        x = _float(code.get("X"), x)
+        y = _float(code.get("Y"), y)
+        dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
+        ctx.tick(len(chars) // 20)
+        for i, ch in enumerate(chars):
+            out.append(Glyph(ch, x, y, glyph_ids.get(index)))
+            index += 1
+            x += dx[i] if i < len(dx) else _advance(ctx, advance, ch) * size
+            y += dy[i] if i < len(dy) else 0.0
+    return out
+
+
+def _advance(ctx: Context, rl_name: str, ch: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(ch, rl_name, 1.0))
+
+
+def draw_text(ctx: Context, el: etree._Element, style: Style, alpha: float) -> None:
+    from archiver.engines.ofd.draw import build_path, set_style
+
+    size = _float(el.get("Size"), 3.5)
+    if size <= 0:
+        return
+    font_id = el.get("Font", "")
+    res = ctx.doc.fonts.get(font_id)
+    name = (res.name or res.family) if res is not None else ""
+    chain = ctx.fonts.chain(name)
+    embedded = ctx.embedded_font(font_id)
+    if embedded is None and res is not None and name:
+        ctx.warn(f"字体“{name}”未嵌入,已用本机字体 {ctx.fonts.files.get(chain[0], chain[0])} 代替")
+    fill = el.get("Fill", "true") != "false" and style.fill is not None
+    stroke = el.get("Stroke", "false") == "true" and style.stroke is not None
+    if not (fill or stroke):
+        return  # invisible text stays invisible (and is not meant to be found either)
+    hscale = _float(el.get("HScale"), 1.0)
+    set_style(ctx, style, alpha)
+    glyphs = layout(ctx, el, size, chain[0])
+    c = ctx.canvas
+    as_text: list[tuple[Glyph, bool]] = []  # (glyph, visible)
+    for g in glyphs:
+        outline = _outline(embedded, g)
+        if outline is None:
+            as_text.append((g, True))
+            continue
+        as_text.append((g, False))
+        if not outline:
+            continue  # a space: nothing to paint
+        scale = size / embedded.upem  # type: ignore[union-attr]
+        c.saveState()
+        c.transform(scale * hscale, 0, 0, -scale, g.x, g.y)
+        if stroke:
+            c.setLineWidth(style.line_width / scale)
+        c.drawPath(build_path(ctx, outline), stroke=int(stroke), fill=int(fill), fillMode=1)
+        c.restoreState()
+    _write_text(ctx, as_text, chain, size, hscale, 2 if fill and stroke else (1 if stroke else 0))
+
+
+def _outline(font: EmbeddedFont | None, g: Glyph) -> list[tuple[object, ...]] | None:
+    if font is None:
+        return None
+    gid = g.gid if g.gid is not None else font.gid_for(g.ch)
+    if gid is None:
+        return None
+    return font.outline(gid)
+
+
+def _write_text(
+    ctx: Context, glyphs: list[tuple[Glyph, bool]], chain: list[str], size: float,
+    hscale: float, visible_mode: int,
+) -> None:  # fmt: skip
+    if not glyphs:
+        return
+    t = ctx.canvas.beginText()
+    current: tuple[str, int] | None = None
+    for g, visible in glyphs:
+        if g.ch.isspace() and not visible:
+            continue
+        font = next((f for f in chain if ctx.fonts.has_char(f, g.ch)), chain[0])
+        mode = visible_mode if visible else 3
+        if current != (font, mode):
+            t.setFont(font, size)
+            t.setTextRenderMode(mode)
+            current = (font, mode)
+        # y points down on the page, so the text matrix flips glyphs upright again
+        t.setTextTransform(hscale, 0, 0, -1, g.x, g.y)
+        t.textOut(g.ch)
+    ctx.canvas.drawText(t)
+
+
