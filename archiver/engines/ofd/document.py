@@ -7,6 +7,7 @@ drawing: a page, template or font file that is named but absent makes the file `
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -102,8 +103,10 @@ def load(package: Package) -> Document:
     physical = box(text_of(area, "PhysicalBox")) if area is not None else None
     result = Document(package, doc_dir, physical or Box(0, 0, 210, 297), page_refs(doc, doc_dir))
     for ref in result.pages:
-        if not package.exists(ref.member):
+        found = package.find([ref.member])
+        if found is None or posixpath.basename(found) != posixpath.basename(ref.member):
             raise fail(f"Document.xml 列出的页面 {ref.member} 不存在")
+        ref.member = found
     if common is not None:
         for tpl in common.findall("TemplatePage"):
             result.templates[tpl.get("ID", "")] = join(doc_dir, tpl.get("BaseLoc", ""))
@@ -124,7 +127,9 @@ def load(package: Package) -> Document:
 def load_res(doc: Document, member: str) -> None:
     found = doc.package.find([member])
     if found is None:
-        raise fail(f"OFD 的资源文件 {member} 不存在")
+        # ofdrw names a PublicRes it never writes when nothing needs it; an object that
+        # does refer to a missing resource fails when it is drawn
+        return
     res = doc.package.xml(found)
     res_dir = dirname(found)
     base = join(res_dir, res.get("BaseLoc", "")) if res.get("BaseLoc") else res_dir

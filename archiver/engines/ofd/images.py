@@ -35,6 +35,8 @@ def kind(data: bytes) -> str:
 
 
 def draw_image(ctx: Context, resource_id: str, ctm: Matrix | None, alpha: float, bound: Box) -> None:
+    if not resource_id:
+        return  # an image placeholder that names no picture (SurRead writes these)
     media = ctx.doc.media.get(resource_id)
     if media is None:
         raise fail(f"OFD 的图片对象引用了不存在的资源 {resource_id}")

@@ -51,7 +51,8 @@ class Package:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise fail("文件不是完整的 OFD(zip 结构损坏或被截断)") from exc
         self._members = {i.filename.lstrip("/"): i for i in infos if not i.is_dir()}
-        self._lower = {}
+        self._folded = {name.lower(): name for name in self._members}
+        self._lower: dict[str, list[str]] = {}
         for name in self._members:
             self._lower.setdefault(posixpath.basename(name).lower(), []).append(name)
         self._read_total = 0
@@ -67,6 +68,9 @@ class Package:
         for name in candidates:
             if name in self._members:
                 return name
+        for name in candidates:  # Windows producers write "TPLS/" for a folder named "Tpls/"
+            if name.lower() in self._folded:
+                return self._folded[name.lower()]
         for name in candidates:
             hits = self._lower.get(posixpath.basename(name).lower(), [])
             if len(hits) == 1:

@@ -52,8 +52,9 @@ def _draw_with_templates(
             if tpl.get("ZOrder", "Background") != zorder:
                 continue
             tid = tpl.get("TemplateID", "")
-            tpl_member = ctx.doc.templates.get(tid)
-            if tpl_member is None or not ctx.doc.package.exists(tpl_member):
+            named = ctx.doc.templates.get(tid)
+            tpl_member = ctx.doc.package.find([named]) if named else None
+            if tpl_member is None:
                 raise fail(f"OFD 页面引用的模板 {tid} 不存在")
             if tpl_member in seen:
                 raise fail("OFD 的页面模板循环引用了自身")

@@ -82,6 +82,8 @@ def draw_text(ctx: Context, el: etree._Element, style: Style, alpha: float) -> N
         return
     font_id = el.get("Font", "")
     res = ctx.doc.fonts.get(font_id)
+    if res is None:
+        ctx.warn(f"文字引用了不存在的字体 {font_id},已用本机宋体代替")
     name = (res.name or res.family) if res is not None else ""
     chain = ctx.fonts.chain(name)
     embedded = ctx.embedded_font(font_id)
