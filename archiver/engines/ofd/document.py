@@ -7,7 +7,6 @@ drawing: a page, template or font file that is named but absent makes the file `
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -103,8 +102,8 @@ def load(package: Package) -> Document:
     physical = box(text_of(area, "PhysicalBox")) if area is not None else None
     result = Document(package, doc_dir, physical or Box(0, 0, 210, 297), page_refs(doc, doc_dir))
     for ref in result.pages:
-        found = package.find([ref.member])
-        if found is None or posixpath.basename(found) != posixpath.basename(ref.member):
+        found = package.find([ref.member], by_name=False)
+        if found is None:
             raise fail(f"Document.xml 列出的页面 {ref.member} 不存在")
         ref.member = found
     if common is not None:

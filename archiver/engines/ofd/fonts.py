@@ -124,7 +124,7 @@ class EmbeddedFont:
         self._cache: dict[int, Outline | None] = {}
         head = data[:4]
         if head in (b"\x00\x01\x00\x00", b"true", b"OTTO", b"ttcf"):
-            font = TTFont(io.BytesIO(data), fontNumber=0, lazy=True)
+            font = TTFont(io.BytesIO(_trim_head(data)), fontNumber=0, lazy=True)
             self.order: list[str] = font.getGlyphOrder()
             self._glyphs: Any = font.getGlyphSet()
             self.upem = float(font["head"].unitsPerEm) if "head" in font else 1000.0
@@ -181,6 +181,19 @@ class EmbeddedFont:
         except Exception:  # a damaged glyph: the caller falls back to a substitute font
             return None
         return ops
+
+
+def _trim_head(data: bytes) -> bytes:
+    """Cut a 'head' table longer than its 54 bytes (some producers pad it; fontTools refuses)."""
+    if data[:4] == b"ttcf" or len(data) < 12:
+        return data
+    count = int.from_bytes(data[4:6], "big")
+    buf = bytearray(data)
+    for i in range(min(count, 256)):
+        entry = 12 + 16 * i
+        if data[entry : entry + 4] == b"head" and int.from_bytes(data[entry + 12 : entry + 16], "big") > 54:
+            buf[entry + 12 : entry + 16] = (54).to_bytes(4, "big")
+    return bytes(buf)
 
 
 def load_embedded(data: bytes) -> EmbeddedFont | None:

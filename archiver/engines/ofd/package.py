@@ -63,14 +63,16 @@ class Package:
     def exists(self, member: str) -> bool:
         return member in self._members
 
-    def find(self, candidates: list[str]) -> str | None:
-        """The first candidate present, else a unique member with the same file name."""
+    def find(self, candidates: list[str], *, by_name: bool = True) -> str | None:
+        """The first candidate present, else (``by_name``) a unique member of that file name."""
         for name in candidates:
             if name in self._members:
                 return name
         for name in candidates:  # Windows producers write "TPLS/" for a folder named "Tpls/"
             if name.lower() in self._folded:
                 return self._folded[name.lower()]
+        if not by_name:
+            return None
         for name in candidates:
             hits = self._lower.get(posixpath.basename(name).lower(), [])
             if len(hits) == 1:

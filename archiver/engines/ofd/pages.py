@@ -53,7 +53,7 @@ def _draw_with_templates(
                 continue
             tid = tpl.get("TemplateID", "")
             named = ctx.doc.templates.get(tid)
-            tpl_member = ctx.doc.package.find([named]) if named else None
+            tpl_member = ctx.doc.package.find([named], by_name=False) if named else None
             if tpl_member is None:
                 raise fail(f"OFD 页面引用的模板 {tid} 不存在")
             if tpl_member in seen:

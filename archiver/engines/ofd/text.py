@@ -87,7 +87,7 @@ def draw_text(ctx: Context, el: etree._Element, style: Style, alpha: float) -> N
     name = (res.name or res.family) if res is not None else ""
     chain = ctx.fonts.chain(name)
     embedded = ctx.embedded_font(font_id)
-    if embedded is None and res is not None and name:
+    if embedded is None and res is not None and res.file is None and name:
         ctx.warn(f"字体“{name}”未嵌入,已用本机字体 {ctx.fonts.files.get(chain[0], chain[0])} 代替")
     fill = el.get("Fill", "true") != "false" and style.fill is not None
     stroke = el.get("Stroke", "false") == "true" and style.stroke is not None
