@@ -89,7 +89,7 @@ def _raster(pdf: Path, page: int, tmp: Path, dpi: int = 40) -> Image.Image:
 def _share(img: Image.Image, box: tuple[float, float, float, float], dpi: int, test: str) -> float:
     x, y, w, h = (v * dpi / 25.4 for v in box)
     crop = img.crop((int(x), int(y), int(x + w), int(y + h)))
-    colors = crop.getcolors(maxcolors=1 << 24) or []
+    colors: list[tuple[int, tuple[int, int, int]]] = crop.getcolors(maxcolors=1 << 24) or []  # type: ignore[assignment]
     total = sum(count for count, _ in colors)
     if test == "red":  # seal red, not the brown-red (156 82 35) of invoice forms
         hits = sum(n for n, p in colors if p[0] > 180 and p[1] < 110 and p[2] < 110)
@@ -145,7 +145,7 @@ def test_composite_objects_in_stamp_annotations_are_drawn(
 def test_embedded_fonts_drawn_as_outlines_with_invisible_text(
     rendered: dict[str, tuple[Path, list[str]]],
 ) -> None:
-    pdf, warnings = rendered["z.ofd"]
+    pdf, _warnings = rendered["z.ofd"]
     content = PdfReader(pdf).pages[0].get_contents()
     assert content is not None
     assert b"3 Tr" in content.get_data()  # the searchable layer over glyph outlines
@@ -192,8 +192,13 @@ def test_truncated_zip(tmp_path: Path) -> None:
 
 def test_zip_bomb(tmp_path: Path) -> None:
     bomb = s.build(extra_files={"Doc_0/Res/bomb.png": b"\0" * (20 * 1024 * 1024)})
-    page = s.page_xml('<ofd:ImageObject ID="9" ResourceID="7" Boundary="0 0 10 10" CTM="10 0 0 10 0 0"/>')
-    res = b'<ofd:MultiMedia ID="7" Type="Image"><ofd:MediaFile>bomb.png</ofd:MediaFile></ofd:MultiMedia>'
+    page = s.page_xml(
+        '<ofd:ImageObject ID="9" ResourceID="7" Boundary="0 0 10 10" CTM="10 0 0 10 0 0"/>'
+    )
+    res = (
+        b'<ofd:MultiMedia ID="7" Type="Image">'
+        b"<ofd:MediaFile>bomb.png</ofd:MediaFile></ofd:MultiMedia>"
+    )
     with zipfile.ZipFile(_write(tmp_path, bomb, "b.ofd")) as z:
         files = {n: z.read(n) for n in z.namelist()}
     files["Doc_0/PublicRes.xml"] = files["Doc_0/PublicRes.xml"].replace(
@@ -247,7 +252,9 @@ def test_unknown_namespace(tmp_path: Path) -> None:
 
 
 def test_known_quirks_gb18030_and_namespace_without_year(tmp_path: Path) -> None:
-    page = s.page_xml(s.text_object("国标编码文字"), ns="http://www.ofdspec.org", encoding="GB18030")
+    page = s.page_xml(
+        s.text_object("国标编码文字"), ns="http://www.ofdspec.org", encoding="GB18030"
+    )
     path = _write(tmp_path, s.build([page], ns="http://www.ofdspec.org"))
     render(path, tmp_path / "out.pdf")
     assert "国标编码文字" in _text(tmp_path / "out.pdf", 0)

@@ -23,7 +23,9 @@ def draw_content(ctx: Context, content: etree._Element | None, style: Style, dep
     """Draw a Content element's layers, background layers first."""
     if content is None:
         return
-    layers = sorted(content.findall("Layer"), key=lambda el: _LAYER_ORDER.get(el.get("Type", "Body"), 1))
+    layers = sorted(
+        content.findall("Layer"), key=lambda el: _LAYER_ORDER.get(el.get("Type", "Body"), 1)
+    )
     for layer in layers:
         layer_style = resolve_draw_param(
             style, layer.get("DrawParam"), ctx.doc.draw_params, ctx.doc.color_spaces

@@ -191,7 +191,10 @@ def _trim_head(data: bytes) -> bytes:
     buf = bytearray(data)
     for i in range(min(count, 256)):
         entry = 12 + 16 * i
-        if data[entry : entry + 4] == b"head" and int.from_bytes(data[entry + 12 : entry + 16], "big") > 54:
+        if (
+            data[entry : entry + 4] == b"head"
+            and int.from_bytes(data[entry + 12 : entry + 16], "big") > 54
+        ):
             buf[entry + 12 : entry + 16] = (54).to_bytes(4, "big")
     return bytes(buf)
 

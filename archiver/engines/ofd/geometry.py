@@ -7,6 +7,7 @@ Arcs are turned into cubic curves here so the drawing code only knows lines and 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from dataclasses import dataclass
@@ -62,10 +63,8 @@ def deltas(text: str | None) -> list[float]:
             out.extend([value] * max(0, min(count, 100_000)))
             i += 3
             continue
-        try:
+        with contextlib.suppress(ValueError):
             out.append(float(parts[i]))
-        except ValueError:
-            pass
         i += 1
     return out
 

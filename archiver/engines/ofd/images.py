@@ -34,7 +34,9 @@ def kind(data: bytes) -> str:
     return "unknown"
 
 
-def draw_image(ctx: Context, resource_id: str, ctm: Matrix | None, alpha: float, bound: Box) -> None:
+def draw_image(
+    ctx: Context, resource_id: str, ctm: Matrix | None, alpha: float, bound: Box
+) -> None:
     if not resource_id:
         return  # an image placeholder that names no picture (SurRead writes these)
     media = ctx.doc.media.get(resource_id)

@@ -7,6 +7,7 @@ or in hex (``"#ee #20 #25"``) in a colour space that is RGB unless it says GRAY 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -54,30 +55,24 @@ def parse_color(el: etree._Element, spaces: dict[str, str]) -> tuple[Color | Non
     if space == "CMYK" and len(vals) >= 4:
         c, m, y, k = vals[:4]
         return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)), alpha
-    vals = (vals + [0.0, 0.0, 0.0])[:3]
+    vals = ([*vals, 0.0, 0.0, 0.0])[:3]
     return (vals[0], vals[1], vals[2]), alpha
 
 
-def apply(
-    base: Style, el: etree._Element, spaces: dict[str, str]
-) -> Style:
+def apply(base: Style, el: etree._Element, spaces: dict[str, str]) -> Style:
     """``base`` overridden by what ``el`` (an object or a DrawParam) states itself."""
     changes: dict[str, object] = {}
     for attr, key in (("LineWidth", "line_width"), ("MiterLimit", "miter")):
         if el.get(attr) is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 changes[key] = float(el.get(attr, ""))
-            except ValueError:
-                pass
     if el.get("Cap"):
         changes["cap"] = el.get("Cap")
     if el.get("Join"):
         changes["join"] = el.get("Join")
     if el.get("DashPattern"):
-        try:
+        with contextlib.suppress(ValueError):
             changes["dash"] = tuple(float(v) for v in el.get("DashPattern", "").split())
-        except ValueError:
-            pass
     for tag, key, akey in (("FillColor", "fill", "fill_alpha"),
                            ("StrokeColor", "stroke", "stroke_alpha")):  # fmt: skip
         found = el.find(tag)

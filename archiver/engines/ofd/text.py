@@ -146,5 +146,3 @@ def _write_text(
         t.setTextTransform(hscale, 0, 0, -1, g.x, g.y)
         t.textOut(g.ch)
     ctx.canvas.drawText(t)
-
-
