@@ -152,6 +152,16 @@ def test_embedded_fonts_drawn_as_outlines_with_invisible_text(
     assert "1、一对一" in _text(pdf, 0)
 
 
+def test_ligature_clusters_and_pretty_printed_text_codes(
+    rendered: dict[str, tuple[Path, list[str]]],
+) -> None:
+    # z.ofd page 2: the same sentence twice, the second with "fi" drawn by one glyph
+    # (CGTransform CodeCount=2 GlyphCount=1, DeltaX counting glyphs, not characters), both
+    # TextCodes starting with a line break that is layout, not text
+    text = _text(rendered["z.ofd"][0], 1)
+    assert text.count("Heaffixedhisfinesign.") == 2
+
+
 def test_substituted_fonts_are_reported(rendered: dict[str, tuple[Path, list[str]]]) -> None:
     _, warnings = rendered["999.ofd"]
     assert any("宋体" in w and "代替" in w for w in warnings)

@@ -128,6 +128,11 @@ class EmbeddedFont:
             self.order: list[str] = font.getGlyphOrder()
             self._glyphs: Any = font.getGlyphSet()
             self.upem = float(font["head"].unitsPerEm) if "head" in font else 1000.0
+            self._widths: dict[str, int] = {}
+            try:
+                self._widths = {k: v[0] for k, v in font["hmtx"].metrics.items()}
+            except Exception:  # no usable widths: advances fall back to half an em
+                pass
             try:
                 cmap = font.getBestCmap() or {}
             except Exception:
@@ -140,6 +145,7 @@ class EmbeddedFont:
             self._glyphs = top.CharStrings
             matrix = getattr(top, "FontMatrix", [0.001])
             self.upem = 1.0 / matrix[0] if matrix and matrix[0] else 1000.0
+            self._widths = {}
             cmap = {}
         else:
             raise ValueError("not a TrueType, OpenType or CFF font program")
@@ -149,6 +155,12 @@ class EmbeddedFont:
     def gid_for(self, ch: str) -> int | None:
         name = self.cmap.get(ord(ch))
         return None if name is None else self._ids.get(name)
+
+    def advance(self, gid: int) -> float:
+        """Advance width in font units (used only inside a CGTransform cluster)."""
+        if 0 <= gid < len(self.order) and self.order[gid] in self._widths:
+            return float(self._widths[self.order[gid]])
+        return self.upem / 2
 
     def outline(self, gid: int) -> Outline | None:
         if gid not in self._cache:

@@ -21,7 +21,9 @@ BLACK: Color = (0.0, 0.0, 0.0)
 class Style:
     line_width: float = 0.353  # mm, the spec's default
     stroke: Color | None = BLACK
-    fill: Color | None = BLACK
+    # a path's fill is transparent unless a FillColor says otherwise (§9.1: Suwell writes
+    # Fill="true" with no colour for outlines such as ⊗); text fills black (§11.2)
+    fill: Color | None = None
     stroke_alpha: float = 1.0
     fill_alpha: float = 1.0
     cap: str = "Butt"

@@ -8,14 +8,14 @@ characters are also written as invisible text so that pdftotext and search find 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
 from archiver.engines.ofd.context import Context
 from archiver.engines.ofd.fonts import EmbeddedFont
 from archiver.engines.ofd.geometry import deltas, numbers
-from archiver.engines.ofd.style import Style
+from archiver.engines.ofd.style import BLACK, Style
 
 _MAX_CHARS = 20_000  # one TextCode; real ones hold a line or a paragraph
 
@@ -25,7 +25,7 @@ class Glyph:
     ch: str
     x: float
     y: float
-    gid: int | None  # glyph id in the embedded font, when CGTransform names one
+    gids: list[int] | None  # glyphs CGTransform draws for this character ([]: none, a ligature)
 
 
 def _float(text: str | None, default: float) -> float:
@@ -35,17 +35,23 @@ def _float(text: str | None, default: float) -> float:
         return default
 
 
-def _glyph_map(el: etree._Element) -> dict[int, int]:
-    """Character index (over all TextCodes of the object) -> glyph id, from CGTransform."""
-    out: dict[int, int] = {}
+def _glyph_map(el: etree._Element) -> dict[int, list[int]]:
+    """Character index (over all TextCodes of the object) -> glyph ids, from CGTransform."""
+    out: dict[int, list[int]] = {}
     for cg in el.findall("CGTransform"):
         pos = int(_float(cg.get("CodePosition"), 0))
-        count = int(_float(cg.get("CodeCount"), 1))
-        glyphs = [int(g) for g in numbers(cg.findtext("Glyphs"))]
-        # a cluster of several characters drawn by fewer glyphs: the first glyph stands
-        # for the cluster's first character, the rest have none (they stay searchable)
-        for i in range(min(count, len(glyphs))):
-            out[pos + i] = glyphs[i]
+        count = max(1, int(_float(cg.get("CodeCount"), 1)))
+        glyphs = [int(g) for g in numbers(cg.findtext("Glyphs"))][:1000]
+        if count == len(glyphs):  # one to one
+            for i, gid in enumerate(glyphs):
+                out[pos + i] = [gid]
+            continue
+        # a cluster (ligature: many characters, fewer glyphs; or one character, several
+        # glyphs): its first character draws all the glyphs, the others draw none but
+        # stay in the searchable text
+        out[pos] = glyphs
+        for i in range(1, count):
+            out[pos + i] = []
     return out
 
 
@@ -55,16 +61,27 @@ def layout(ctx: Context, el: etree._Element, size: float, advance: str) -> list[
     x = y = 0.0
     index = 0
     for code in el.findall("TextCode"):
-        chars = list(code.text or "")[:_MAX_CHARS]
+        # pretty-printed XML puts a line break and tabs around the text: not characters
+        # (DeltaX counts confirm it); spaces are kept, they are positioned like any glyph
+        chars = list((code.text or "").strip("\r\n\t"))[:_MAX_CHARS]
         x = _float(code.get("X"), x)
         y = _float(code.get("Y"), y)
         dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
         ctx.tick(len(chars) // 20)
-        for i, ch in enumerate(chars):
-            out.append(Glyph(ch, x, y, glyph_ids.get(index)))
+        step = 0  # DeltaX/DeltaY count glyph positions: a ligature's characters share one
+        for ch in chars:
+            gids = glyph_ids.get(index)
             index += 1
-            x += dx[i] if i < len(dx) else _advance(ctx, advance, ch) * size
-            y += dy[i] if i < len(dy) else 0.0
+            if gids == [] and out:
+                # drawn by the leader's glyph; placed after it for a substitute font
+                prev = out[-1]
+                shift = _advance(ctx, advance, prev.ch) * size
+                out.append(Glyph(ch, prev.x + shift, prev.y, []))
+                continue
+            out.append(Glyph(ch, x, y, gids))
+            x += dx[step] if step < len(dx) else _advance(ctx, advance, ch) * size
+            y += dy[step] if step < len(dy) else 0.0
+            step += 1
     return out
 
 
@@ -89,7 +106,9 @@ def draw_text(ctx: Context, el: etree._Element, style: Style, alpha: float) -> N
     embedded = ctx.embedded_font(font_id)
     if embedded is None and res is not None and res.file is None and name:
         ctx.warn(f"字体“{name}”未嵌入,已用本机字体 {ctx.fonts.files.get(chain[0], chain[0])} 代替")
-    fill = el.get("Fill", "true") != "false" and style.fill is not None
+    if style.fill is None:
+        style = replace(style, fill=BLACK)
+    fill = el.get("Fill", "true") != "false"
     stroke = el.get("Stroke", "false") == "true" and style.stroke is not None
     if not (fill or stroke):
         return  # invisible text stays invisible (and is not meant to be found either)
@@ -99,30 +118,36 @@ def draw_text(ctx: Context, el: etree._Element, style: Style, alpha: float) -> N
     c = ctx.canvas
     as_text: list[tuple[Glyph, bool]] = []  # (glyph, visible)
     for g in glyphs:
-        outline = _outline(embedded, g)
-        if outline is None:
+        gids = _gids(embedded, g)
+        if embedded is None or gids is None:
             as_text.append((g, True))
             continue
         as_text.append((g, False))
-        if not outline:
-            continue  # a space: nothing to paint
-        scale = size / embedded.upem  # type: ignore[union-attr]
-        c.saveState()
-        c.transform(scale * hscale, 0, 0, -scale, g.x, g.y)
-        if stroke:
-            c.setLineWidth(style.line_width / scale)
-        c.drawPath(build_path(ctx, outline), stroke=int(stroke), fill=int(fill), fillMode=1)
-        c.restoreState()
+        scale = size / embedded.upem
+        x = g.x
+        for gid in gids:
+            outline = embedded.outline(gid)
+            if outline:  # None: damaged, []: a space; neither paints anything
+                c.saveState()
+                c.transform(scale * hscale, 0, 0, -scale, x, g.y)
+                if stroke:
+                    c.setLineWidth(style.line_width / scale)
+                c.drawPath(build_path(ctx, outline), stroke=int(stroke), fill=int(fill), fillMode=1)
+                c.restoreState()
+            x += embedded.advance(gid) * scale * hscale
     _write_text(ctx, as_text, chain, size, hscale, 2 if fill and stroke else (1 if stroke else 0))
 
 
-def _outline(font: EmbeddedFont | None, g: Glyph) -> list[tuple[object, ...]] | None:
+def _gids(font: EmbeddedFont | None, g: Glyph) -> list[int] | None:
+    """Glyphs of the embedded font for ``g`` (None: draw it with a substitute font)."""
     if font is None:
         return None
-    gid = g.gid if g.gid is not None else font.gid_for(g.ch)
-    if gid is None:
+    if g.gids is not None:
+        return g.gids
+    gid = font.gid_for(g.ch)
+    if gid is None or font.outline(gid) is None:
         return None
-    return font.outline(gid)
+    return [gid]
 
 
 def _write_text(
