@@ -11,6 +11,7 @@ cannot); on Windows the real SimSun/SimHei/KaiTi/FangSong come first.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import io
 import os
@@ -129,10 +130,9 @@ class EmbeddedFont:
             self._glyphs: Any = font.getGlyphSet()
             self.upem = float(font["head"].unitsPerEm) if "head" in font else 1000.0
             self._widths: dict[str, int] = {}
-            try:
+            # no usable widths: advances fall back to half an em
+            with contextlib.suppress(Exception):
                 self._widths = {k: v[0] for k, v in font["hmtx"].metrics.items()}
-            except Exception:  # no usable widths: advances fall back to half an em
-                pass
             try:
                 cmap = font.getBestCmap() or {}
             except Exception:
