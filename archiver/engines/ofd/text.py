@@ -135,7 +135,14 @@ def draw_text(ctx: Context, el: etree._Element, style: Style, alpha: float) -> N
                 c.drawPath(build_path(ctx, outline), stroke=int(stroke), fill=int(fill), fillMode=1)
                 c.restoreState()
             x += embedded.advance(gid) * scale * hscale
-    _write_text(ctx, as_text, chain, size, hscale, 2 if fill and stroke else (1 if stroke else 0))
+    mode = 2 if fill and stroke else (1 if stroke else 0)
+    bold = _float(el.get("Weight"), 400) >= 600 or (res is not None and res.bold)
+    if bold and mode == 0 and style.fill is not None:
+        # the substitute fonts have no bold face: thicken the glyphs with their own colour
+        c.setStrokeColorRGB(*style.fill, alpha=style.fill_alpha * alpha)
+        c.setLineWidth(size * 0.03)
+        mode = 2
+    _write_text(ctx, as_text, chain, size, hscale, mode)
 
 
 def _gids(font: EmbeddedFont | None, g: Glyph) -> list[int] | None:
@@ -161,7 +168,12 @@ def _write_text(
     for g, visible in glyphs:
         if g.ch.isspace() and not visible:
             continue
-        font = next((f for f in chain if ctx.fonts.has_char(f, g.ch)), chain[0])
+        font = next((f for f in chain if ctx.fonts.has_char(f, g.ch)), None)
+        if font is None:
+            font = chain[0]
+            known = any(w.startswith("本机字体中没有字符") for w in ctx.warnings)
+            if visible and not g.ch.isspace() and not known:
+                ctx.warn(f"本机字体中没有字符“{g.ch}”等,这些字符显示为方框")
         mode = visible_mode if visible else 3
         if current != (font, mode):
             t.setFont(font, size)
