@@ -11,7 +11,7 @@ from lxml import etree
 
 from archiver.engines.ofd import images, text
 from archiver.engines.ofd.context import Context
-from archiver.engines.ofd.geometry import Matrix, Op, box, matrix, path_ops
+from archiver.engines.ofd.geometry import Matrix, Op, box, matrix, number, path_ops
 from archiver.engines.ofd.style import Style, apply, resolve_draw_param
 
 _CAPS = {"Butt": 0, "Round": 1, "Square": 2}
@@ -82,10 +82,7 @@ def draw_object(ctx: Context, el: etree._Element, style: Style, depth: int) -> N
 
 
 def _alpha(el: etree._Element) -> float:
-    try:
-        return max(0.0, min(1.0, float(el.get("Alpha", "255")) / 255))
-    except ValueError:
-        return 1.0
+    return max(0.0, min(1.0, number(el.get("Alpha"), 255) / 255))
 
 
 def set_style(ctx: Context, style: Style, alpha: float) -> None:

@@ -27,22 +27,38 @@ class Box:
     h: float
 
 
+_LIMIT = 1e7  # mm; anything larger is damage, and NaN/inf would break the PDF writer
+
+
+def sane(value: float) -> bool:
+    return math.isfinite(value) and abs(value) < _LIMIT
+
+
+def number(text: str | None, default: float) -> float:
+    """One attribute value as a float; ``default`` when absent, malformed or absurd."""
+    try:
+        value = float(text) if text is not None else default
+    except ValueError:
+        return default
+    return value if sane(value) else default
+
+
 def numbers(text: str | None) -> list[float]:
     if not text:
         return []
-    return [float(n) for n in _NUMBER.findall(text)]
+    return [v for v in (float(n) for n in _NUMBER.findall(text)) if sane(v)]
 
 
 def box(text: str | None) -> Box | None:
     vals = numbers(text)
-    if len(vals) != 4 or not all(math.isfinite(v) for v in vals):
+    if len(vals) != 4:
         return None
     return Box(*vals)
 
 
 def matrix(text: str | None) -> Matrix | None:
     vals = numbers(text)
-    if len(vals) != 6 or not all(math.isfinite(v) for v in vals):
+    if len(vals) != 6:
         return None
     return (vals[0], vals[1], vals[2], vals[3], vals[4], vals[5])
 
@@ -56,10 +72,8 @@ def deltas(text: str | None) -> list[float]:
     i = 0
     while i < len(parts):
         if parts[i] == "g" and i + 2 < len(parts):
-            try:
-                count, value = int(float(parts[i + 1])), float(parts[i + 2])
-            except ValueError:
-                break
+            count_f, value = number(parts[i + 1], 0), number(parts[i + 2], 0)
+            count = int(count_f)
             out.extend([value] * max(0, min(count, 100_000)))
             i += 3
             continue
@@ -89,7 +103,7 @@ def path_ops(data: str | None) -> list[Op]:
         if len(vals) < n or any(v.isalpha() for v in vals):
             return None
         i += n
-        return [float(v) for v in vals]
+        return [number(v, 0.0) for v in vals]
 
     while i < len(tokens):
         letter = tokens[i]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zlib
 from typing import Any
 
 from archiver.engines.ofd.context import Context
@@ -78,7 +79,7 @@ def _reader(ctx: Context, key: str, data: bytes) -> Any:
                 img.load()
                 converted = img.convert("RGBA" if _has_alpha(img) else "RGB")
                 reader = ImageReader(converted)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except (OSError, ValueError, SyntaxError, zlib.error, Image.DecompressionBombError) as exc:
         raise fail(f"OFD 中的图片 {key} 无法解码") from exc
     ctx.images[key] = reader
     return reader

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -91,7 +92,14 @@ class Package:
         try:
             with self._zip.open(info) as fh:
                 data = fh.read(MAX_ENTRY_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             raise fail(f"OFD 中的 {member} 已损坏,无法解压") from exc
         if len(data) > MAX_ENTRY_BYTES:
             raise fail(f"OFD 中的 {member} 解压后过大(疑似压缩炸弹)")

@@ -7,10 +7,11 @@ or in hex (``"#ee #20 #25"``) in a colour space that is RGB unless it says GRAY 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, replace
 
 from lxml import etree
+
+from archiver.engines.ofd.geometry import number, numbers
 
 Color = tuple[float, float, float]  # RGB, 0..1
 
@@ -35,7 +36,7 @@ class Style:
 
 def _component(token: str, bits: int) -> float:
     try:
-        value = int(token[1:], 16) if token.startswith("#") else float(token)
+        value = int(token[1:], 16) if token.startswith("#") else number(token, 0.0)
     except ValueError:
         return 0.0
     top = (1 << bits) - 1
@@ -66,15 +67,13 @@ def apply(base: Style, el: etree._Element, spaces: dict[str, str]) -> Style:
     changes: dict[str, object] = {}
     for attr, key in (("LineWidth", "line_width"), ("MiterLimit", "miter")):
         if el.get(attr) is not None:
-            with contextlib.suppress(ValueError):
-                changes[key] = float(el.get(attr, ""))
+            changes[key] = max(0.0, min(number(el.get(attr), 0.353), 1000.0))
     if el.get("Cap"):
         changes["cap"] = el.get("Cap")
     if el.get("Join"):
         changes["join"] = el.get("Join")
     if el.get("DashPattern"):
-        with contextlib.suppress(ValueError):
-            changes["dash"] = tuple(float(v) for v in el.get("DashPattern", "").split())
+        changes["dash"] = tuple(abs(v) for v in numbers(el.get("DashPattern")))[:32]
     for tag, key, akey in (("FillColor", "fill", "fill_alpha"),
                            ("StrokeColor", "stroke", "stroke_alpha")):  # fmt: skip
         found = el.find(tag)

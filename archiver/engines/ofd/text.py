@@ -14,7 +14,7 @@ from lxml import etree
 
 from archiver.engines.ofd.context import Context
 from archiver.engines.ofd.fonts import EmbeddedFont
-from archiver.engines.ofd.geometry import deltas, numbers
+from archiver.engines.ofd.geometry import deltas, number, numbers
 from archiver.engines.ofd.style import BLACK, Style
 
 _MAX_CHARS = 20_000  # one TextCode; real ones hold a line or a paragraph
@@ -28,11 +28,7 @@ class Glyph:
     gids: list[int] | None  # glyphs CGTransform draws for this character ([]: none, a ligature)
 
 
-def _float(text: str | None, default: float) -> float:
-    try:
-        return float(text) if text is not None else default
-    except ValueError:
-        return default
+_float = number
 
 
 def _glyph_map(el: etree._Element) -> dict[int, list[int]]:
