@@ -93,6 +93,8 @@ def _share(img: Image.Image, box: tuple[float, float, float, float], dpi: int, t
     total = sum(count for count, _ in colors)
     if test == "red":  # seal red, not the brown-red (156 82 35) of invoice forms
         hits = sum(n for n, p in colors if p[0] > 180 and p[1] < 110 and p[2] < 110)
+    elif test == "black":  # text, not seal red
+        hits = sum(n for n, p in colors if max(p) < 110)
     else:
         hits = sum(n for n, p in colors if sum(p) < 300)
     return hits / max(total, 1)
@@ -165,6 +167,22 @@ def test_ligature_clusters_and_pretty_printed_text_codes(
 def test_substituted_fonts_are_reported(rendered: dict[str, tuple[Path, list[str]]]) -> None:
     _, warnings = rendered["999.ofd"]
     assert any("宋体" in w and "代替" in w for w in warnings)
+
+
+def test_same_ofd_gives_same_pdf_bytes(tmp_path: Path) -> None:
+    # builds are reproducible: no timestamps or random ids in the rendered PDF
+    render(OFD / "n.ofd", tmp_path / "a.pdf")
+    render(OFD / "n.ofd", tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_white_seal_background_does_not_hide_the_page(
+    rendered: dict[str, tuple[Path, list[str]]], tmp_path: Path
+) -> None:
+    # keyword.ofd's seal is an opaque RGB picture on white, stamped over "登记机构(章)"
+    # and the date: the black text must still show through inside the seal box
+    img = _raster(rendered["keyword.ofd"][0], 0, tmp_path, dpi=100)
+    assert _share(img, (90, 110, 42, 42), 100, "black") > 0.002
 
 
 def test_convert_in_child_process(tmp_path: Path) -> None:

@@ -89,8 +89,34 @@ def draw_stamp(ctx: Context, stamp: Stamp) -> None:
         _nested(ctx, picture, b.w, b.h)
     else:
         c.transform(b.w, 0, 0, b.h, 0, 0)
-        images.draw_unit(ctx, f"seal:{stamp.seal_members[0]}", picture)
+        images.draw_unit(ctx, f"seal:{stamp.seal_members[0]}", _clear_white(picture))
     c.restoreState()
+
+
+def _clear_white(picture: bytes) -> bytes:
+    """An opaque seal picture with its white background made transparent.
+
+    Many seals are RGB pictures on white (keyword.ofd's is): drawn as they are they would
+    hide the signature date and text under the stamp, which readers and paper both show.
+    """
+    if images.kind(picture) not in ("png", "jpeg", "gif", "bitmap"):
+        return picture
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(picture)) as img:
+            if img.width * img.height > 16_000_000:
+                return picture
+            if img.mode in ("RGBA", "LA") or "transparency" in img.info:
+                return picture
+            rgba = img.convert("RGBA")
+    except (OSError, ValueError, SyntaxError):
+        return picture  # the image module reports a picture it cannot decode
+    gray = rgba.convert("L")
+    rgba.putalpha(gray.point(lambda v: 0 if v > 235 else 255))
+    out = io.BytesIO()
+    rgba.save(out, "PNG")
+    return out.getvalue()
 
 
 def _nested(ctx: Context, data: bytes, width: float, height: float) -> None:
