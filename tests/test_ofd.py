@@ -274,6 +274,12 @@ def test_ten_thousand_pages(tmp_path: Path) -> None:
     _fails(path, tmp_path, "上限")
 
 
+def test_work_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a page with millions of glyphs or path segments stops at the budget, not at the timeout
+    monkeypatch.setattr("archiver.engines.ofd.context.MAX_OBJECTS", 500)
+    _fails(OFD / "999.ofd", tmp_path, "图形对象超过 500 个")
+
+
 def test_unknown_namespace(tmp_path: Path) -> None:
     path = _write(tmp_path, s.build(ns="http://example.com/invented"))
     _fails(path, tmp_path, "命名空间")

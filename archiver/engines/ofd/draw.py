@@ -101,7 +101,7 @@ def set_style(ctx: Context, style: Style, alpha: float) -> None:
 
 def build_path(ctx: Context, ops: list[Op]) -> object:
     p = ctx.canvas.beginPath()
-    ctx.tick(len(ops) // 50)
+    ctx.tick(len(ops))
     for op in ops:
         kind = op[0]
         if kind == "M":

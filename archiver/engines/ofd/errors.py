@@ -15,7 +15,7 @@ MAX_ENTRY_BYTES = 64 * 1024 * 1024  # one zip member, uncompressed
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all members read for one document
 MAX_RATIO = 200  # uncompressed / compressed size above this is a zip bomb
 MAX_DEPTH = 6  # templates, composite objects, page blocks and nested seals, counted together
-MAX_OBJECTS = 200_000  # drawing operations in one document
+MAX_OBJECTS = 1_000_000  # objects, path segments and glyphs drawn for one document
 MAX_SEAL_NESTING = 2  # a seal picture that is itself an OFD, which may hold another
 
 

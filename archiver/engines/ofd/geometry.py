@@ -27,6 +27,7 @@ class Box:
     h: float
 
 
+_MAX_DELTAS = 100_000  # more than any TextCode holds (text.py reads at most 20,000 characters)
 _LIMIT = 1e7  # mm; anything larger is damage, and NaN/inf would break the PDF writer
 
 
@@ -70,11 +71,11 @@ def deltas(text: str | None) -> list[float]:
     out: list[float] = []
     parts = text.split()
     i = 0
-    while i < len(parts):
+    while i < len(parts) and len(out) < _MAX_DELTAS:
         if parts[i] == "g" and i + 2 < len(parts):
             count_f, value = number(parts[i + 1], 0), number(parts[i + 2], 0)
             count = int(count_f)
-            out.extend([value] * max(0, min(count, 100_000)))
+            out.extend([value] * max(0, min(count, _MAX_DELTAS - len(out))))
             i += 3
             continue
         with contextlib.suppress(ValueError):

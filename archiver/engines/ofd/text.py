@@ -63,7 +63,7 @@ def layout(ctx: Context, el: etree._Element, size: float, advance: str) -> list[
         x = _float(code.get("X"), x)
         y = _float(code.get("Y"), y)
         dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
-        ctx.tick(len(chars) // 20)
+        ctx.tick(len(chars))
         step = 0  # DeltaX/DeltaY count glyph positions: a ligature's characters share one
         for ch in chars:
             gids = glyph_ids.get(index)
