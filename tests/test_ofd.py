@@ -169,6 +169,19 @@ def test_substituted_fonts_are_reported(rendered: dict[str, tuple[Path, list[str
     assert any("宋体" in w and "代替" in w for w in warnings)
 
 
+def test_watermark_annotation_drawn(rendered: dict[str, tuple[Path, list[str]]]) -> None:
+    # hello_watermark.ofd: a Watermark annotation of 81 rotated "保密资料" TextObjects; each
+    # starts with 保 at its CTM applied to TextCode (10, 10); those landing on the page count
+    annot = zipfile.ZipFile(OFD / "hello_watermark.ofd").read("Doc_0/Annots/Page_0/Annot_0.xml")
+    ctms = [[float(v) for v in m.split()] for m in re.findall(r'CTM="([^"]+)"', annot.decode())]
+    on_page = 0
+    for a, b, c, d, e, f in ctms:
+        x, y = a * 10 + c * 10 + e, b * 10 + d * 10 + f
+        on_page += 0 <= x < 210 and 0 <= y < 297
+    assert 10 < on_page < len(ctms)
+    assert _text(rendered["hello_watermark.ofd"][0], 0).count("保") == on_page
+
+
 def test_same_ofd_gives_same_pdf_bytes(tmp_path: Path) -> None:
     # builds are reproducible: no timestamps or random ids in the rendered PDF
     render(OFD / "n.ofd", tmp_path / "a.pdf")
