@@ -280,6 +280,28 @@ def test_nested_ofd_seal_drawn(tmp_path: Path) -> None:
     assert "印章文字" in _text(tmp_path / "out.pdf", 0)
 
 
+@pytest.mark.parametrize(("flag", "black_at_40mm"), [("false", False), ("true", True)])
+def test_clip_trans_flag(tmp_path: Path, flag: str, black_at_40mm: bool) -> None:
+    # a 100 mm black square (50 mm path, CTM ×2) clipped to a 25 mm square; TransFlag="true"
+    # scales the clip by the CTM too, so the point (40 mm, 40 mm) is black only then
+    clip = (
+        f'<ofd:Clips TransFlag="{flag}"><ofd:Clip><ofd:Area><ofd:Path Boundary="0 0 25 25">'
+        "<ofd:AbbreviatedData>M 0 0 L 25 0 L 25 25 L 0 25 C</ofd:AbbreviatedData>"
+        "</ofd:Path></ofd:Area></ofd:Clip></ofd:Clips>"
+    )
+    square = (
+        '<ofd:PathObject ID="9" Boundary="0 0 100 100" CTM="2 0 0 2 0 0" Fill="true" '
+        f'Stroke="false"><ofd:FillColor Value="0 0 0"/>{clip}'
+        "<ofd:AbbreviatedData>M 0 0 L 50 0 L 50 50 L 0 50 C</ofd:AbbreviatedData>"
+        "</ofd:PathObject>"
+    )
+    path = _write(tmp_path, s.build([s.page_xml(square)]))
+    render(path, tmp_path / "out.pdf")
+    img = _raster(tmp_path / "out.pdf", 0, tmp_path)
+    assert (_share(img, (38, 38, 4, 4), 40, "black") > 0.5) is black_at_40mm
+    assert _share(img, (10, 10, 4, 4), 40, "black") > 0.5
+
+
 def test_ten_thousand_pages(tmp_path: Path) -> None:
     path = _write(tmp_path, s.build(page_count=10_000))
     with pytest.raises(OfdError, match="10000 页"):

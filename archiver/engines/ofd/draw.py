@@ -63,8 +63,8 @@ def draw_object(ctx: Context, el: etree._Element, style: Style, depth: int) -> N
     c.saveState()
     try:
         c.transform(1, 0, 0, 1, bound.x, bound.y)
-        _clip(ctx, el)
         ctm = matrix(el.get("CTM"))
+        _clip(ctx, el, ctm)
         alpha = _alpha(el)
         if el.tag == "ImageObject":
             images.draw_image(ctx, el.get("ResourceID", ""), ctm, alpha, bound)
@@ -131,11 +131,15 @@ def _path(ctx: Context, el: etree._Element, style: Style, alpha: float) -> None:
     )
 
 
-def _clip(ctx: Context, el: etree._Element) -> None:
-    """Each Clip narrows the drawing; its Areas are in the object's own Boundary space."""
+def _clip(ctx: Context, el: etree._Element, object_ctm: Matrix | None) -> None:
+    """Each Clip narrows the drawing; its Areas are in the object's own Boundary space.
+
+    With ``TransFlag="true"`` the object's CTM applies to the clip as well (§8.4).
+    """
     clips = el.find("Clips")
     if clips is None:
         return
+    post = object_ctm if clips.get("TransFlag") == "true" else None
     c = ctx.canvas
     for clip in clips.findall("Clip"):
         for area in clip.findall("Area"):
@@ -145,7 +149,7 @@ def _clip(ctx: Context, el: etree._Element) -> None:
             ops = path_ops(shape.findtext("AbbreviatedData"))
             if not ops:
                 continue
-            ctm = matrix(area.get("CTM"))
+            ctm = _then(matrix(area.get("CTM")), post)
             # a clip must be set in the object's current state, so the clip path's own
             # Boundary and CTM are applied to its points rather than to the canvas
             pbound = box(shape.get("Boundary"))
@@ -153,6 +157,16 @@ def _clip(ctx: Context, el: etree._Element) -> None:
             pts = _transform_ops(ops, pctm, pbound.x if pbound else 0.0,
                                  pbound.y if pbound else 0.0, ctm)  # fmt: skip
             c.clipPath(build_path(ctx, pts), stroke=0, fill=0)
+
+
+def _then(first: Matrix | None, second: Matrix | None) -> Matrix | None:
+    """The matrix applying ``first``, then ``second``."""
+    if first is None or second is None:
+        return first or second
+    a, b, c, d, e, f = first
+    A, B, C, D, E, F = second
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)  # fmt: skip
 
 
 def _transform_ops(
