@@ -16,6 +16,8 @@ from archiver.engines.ofd.style import Style, apply, resolve_draw_param
 
 _CAPS = {"Butt": 0, "Round": 1, "Square": 2}
 _JOINS = {"Miter": 0, "Round": 1, "Bevel": 2}
+_BLEND_MODES = {"Multiply", "Screen", "Overlay", "Darken", "Lighten", "ColorDodge", "ColorBurn",
+                "HardLight", "SoftLight", "Difference", "Exclusion"}  # fmt: skip
 _LAYER_ORDER = {"Background": 0, "Body": 1, "Foreground": 2, "Custom": 1}
 
 
@@ -65,6 +67,8 @@ def draw_object(ctx: Context, el: etree._Element, style: Style, depth: int) -> N
         c.transform(1, 0, 0, 1, bound.x, bound.y)
         ctm = matrix(el.get("CTM"))
         _clip(ctx, el, ctm)
+        if el.get("BlendMode") in _BLEND_MODES:  # Suwell stamps images with "Darken"
+            c.setBlendMode(el.get("BlendMode"))
         alpha = _alpha(el)
         if el.tag == "ImageObject":
             images.draw_image(ctx, el.get("ResourceID", ""), ctm, alpha, bound)
