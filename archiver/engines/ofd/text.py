@@ -146,6 +146,8 @@ def _gids(font: EmbeddedFont | None, g: Glyph) -> list[int] | None:
     if font is None:
         return None
     if g.gids is not None:
+        if g.gids and all(font.outline(gid) is None for gid in g.gids):
+            return None  # glyph ids the font does not have: better a substitute than nothing
         return g.gids
     gid = font.gid_for(g.ch)
     if gid is None or font.outline(gid) is None:
