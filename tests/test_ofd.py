@@ -302,6 +302,24 @@ def test_clip_trans_flag(tmp_path: Path, flag: str, black_at_40mm: bool) -> None
     assert _share(img, (10, 10, 4, 4), 40, "black") > 0.5
 
 
+def test_gif_seal_picture(tmp_path: Path) -> None:
+    # seals may carry a GIF (a red ring on white here); it lands in the StampAnnot box
+    # (100, 100, 40, 40) with its white made transparent
+    import io
+
+    from PIL import ImageDraw
+
+    gif = Image.new("RGB", (80, 80), "white")
+    ImageDraw.Draw(gif).ellipse((4, 4, 76, 76), outline=(230, 0, 0), width=8)
+    buf = io.BytesIO()
+    gif.save(buf, "GIF")
+    path = _write(tmp_path, s.build(seal=s.der_octets(buf.getvalue())))
+    render(path, tmp_path / "out.pdf")
+    img = _raster(tmp_path / "out.pdf", 0, tmp_path)
+    assert _share(img, (100, 100, 40, 40), 40, "red") > 0.1
+    assert _share(img, (60, 100, 40, 40), 40, "red") == 0
+
+
 def test_ten_thousand_pages(tmp_path: Path) -> None:
     path = _write(tmp_path, s.build(page_count=10_000))
     with pytest.raises(OfdError, match="10000 页"):
