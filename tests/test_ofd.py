@@ -7,6 +7,7 @@ in-process once per module to keep this fast; the child-process path is tested s
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from archiver.engines.ofd import OfdError, convert_ofd, ofd_page_count
@@ -305,10 +306,6 @@ def test_clip_trans_flag(tmp_path: Path, flag: str, black_at_40mm: bool) -> None
 def test_gif_seal_picture(tmp_path: Path) -> None:
     # seals may carry a GIF (a red ring on white here); it lands in the StampAnnot box
     # (100, 100, 40, 40) with its white made transparent
-    import io
-
-    from PIL import ImageDraw
-
     gif = Image.new("RGB", (80, 80), "white")
     ImageDraw.Draw(gif).ellipse((4, 4, 76, 76), outline=(230, 0, 0), width=8)
     buf = io.BytesIO()
