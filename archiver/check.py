@@ -104,16 +104,6 @@ def file_findings(ctx: CheckContext, f: ScannedFile) -> list[Finding]:
             *out,
             Finding("empty_file", **w, message="文件是空的(0 字节);请重新复制或导出该文件"),
         ]
-    if facts.kind == "ofd":
-        out.append(
-            Finding(
-                "unsupported_type",
-                **w,
-                message="OFD 版式文件暂不能自动转换,"
-                "只会在目录中列出;请用 OFD 阅读器(如数科阅读器)另存为 PDF 后一并放入",
-            )
-        )
-        return out
     if facts.kind.startswith("unsupported:") or facts.kind == "unknown":
         what = UNSUPPORTED_NAMES.get(facts.kind.split(":", 1)[-1], "未知格式")
         out.append(

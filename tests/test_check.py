@@ -132,7 +132,8 @@ def test_broken_files(report: dict[str, Any]) -> None:
     assert codes_at(report, "空文件.docx") == {"empty_file"}
     assert codes_at(report, "其实是文本.pdf") == {"unreadable_file"}
     assert codes_at(report, "现场视频.mp4") == {"unsupported_type"}
-    assert codes_at(report, "电子公文.ofd") == {"unsupported_type"}
+    # OFD is drawn since #11: an OFD.xml without a document is a broken OFD
+    assert codes_at(report, "电子公文.ofd") == {"unreadable_file"}
     assert codes_at(report, "passwd链接.txt") == {"unsafe_path"}
     (msg,) = [f["message"] for f in by_code(report, "unreadable_file") if "其实是文本" in f["path"]]
     assert "纯文本" in msg and ".pdf" in msg

@@ -3,6 +3,7 @@
 - office files (docx, doc, wps, xlsx, xls, rtf, odt …) and txt: LibreOffice headless, in
   batches, one private profile per process, batches in parallel across ``jobs`` workers;
   a batch that fails or hangs is retried file by file, so one bad file costs only itself;
+- OFD: archiver's own renderer (engines.ofd) in a child process with a timeout;
 - images: img2pdf (engines.images), downsampled to 300 dpi, one A4 page per image or frame;
 - PDFs: prepared by ``engines.pdfprep`` (repaired, decrypted when only an owner password is
   set, forms and annotations printed into the page, scripts removed, every page put on A4);
@@ -37,6 +38,7 @@ OFFICE = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx"
 IMAGES = ("jpg", "png", "tif", "bmp", "gif", "webp", "heic")
 BATCH = 40  # most files in one LibreOffice process
 CONVERSION_VERSION = 2  # bump when our own conversion steps change
+OFD_RENDERER = 1  # bump when engines.ofd draws differently
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,10 @@ class Converter:
             import img2pdf
 
             return f"img2pdf{img2pdf.__version__}"
+        if kind == "ofd":
+            import reportlab
+
+            return f"ofd{OFD_RENDERER}-rl{reportlab.Version}-" + self._pdf_engine()
         return self._pdf_engine()
 
     def _pdf_engine(self) -> str:
@@ -210,6 +216,8 @@ class Converter:
             try:
                 if f.facts.kind in IMAGES:
                     notes = image_to_pdf(f.path, out).notes
+                elif f.facts.kind == "ofd":
+                    return self._ofd(f, Path(tmp))
                 else:
                     prepared = prepare_pdf(f.path, out, keep_a3=self.keep_a3)
                     if not prepared.changed:
@@ -220,6 +228,14 @@ class Converter:
             except Exception as exc:  # a hostile file: report it, never crash the build
                 return self._store(f, None, f"{type(exc).__name__}: {exc}")
             return self._store(f, out, None, notes=notes)
+
+    def _ofd(self, f: ScannedFile, work: Path) -> Converted:
+        """Draw an OFD (its own page size), then put its pages on A4 like any PDF."""
+        from archiver.engines.ofd import convert_ofd
+
+        drawn = convert_ofd(f.path, work / "ofd.pdf", timeout=self.timeout)
+        pdf, paper = self._paper(work / "ofd.pdf", work)
+        return self._store(f, pdf, None, notes=[*drawn.warnings, *paper])
 
     def _paper(self, produced: Path | None, work: Path) -> tuple[Path | None, list[str]]:
         """LibreOffice's PDF put on A4 (a Letter or A3 page setup): the same rule as any PDF."""

@@ -22,7 +22,7 @@ from archiver.fsutil import sha256_file
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
-FACTS_VERSION = 6  # bump when the facts or their meaning change: invalidates the cache
+FACTS_VERSION = 7  # bump when the facts or their meaning change: invalidates the cache
 # A 情况说明 of at most 2000 字 fills a few pages; a longer PDF in its folder is an
 # attachment, and reading its text (slow for CJK) would serve nothing.
 PDF_TEXT_PAGES = 6
@@ -80,7 +80,9 @@ def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFa
             _pdf(path, facts, want_text)
         elif facts.kind == "docx":
             _docx(path, facts, placeholder_mark)
-        elif facts.kind in ("xlsx", "pptx", "ofd", "odt", "ods"):
+        elif facts.kind == "ofd":
+            _ofd(path, facts)
+        elif facts.kind in ("xlsx", "pptx", "odt", "ods"):
             _zip_package(path, facts)
         elif facts.kind == "txt":
             _txt(path, facts, placeholder_mark)
@@ -191,6 +193,17 @@ def _zip_package(path: Path, facts: FileFacts) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         facts.problem = "unreadable"
         facts.reason = f"文件已损坏({exc})"
+
+
+def _ofd(path: Path, facts: FileFacts) -> None:
+    """Pages from Document.xml; an OFD the renderer will refuse is unreadable now already."""
+    from archiver.engines.ofd import OfdError, ofd_page_count
+
+    try:
+        facts.pages = ofd_page_count(path)
+    except OfdError as exc:
+        facts.problem = "unreadable"
+        facts.reason = exc.message.split(":", 1)[-1].split(";", 1)[0].rstrip("。")
 
 
 def _txt(path: Path, facts: FileFacts, placeholder_mark: str) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 OFFICE_KINDS = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "pptx", "ppt", "odt", "ods")
 IMAGE_KINDS = ("jpg", "png", "tif", "bmp", "gif", "webp", "heic")
-# OFD is recognised but not converted: the converters on PyPI (easyofd, ofd2img) need
-# PyMuPDF, which is AGPL-licensed; offices export OFD to PDF with their OFD reader instead.
-CONVERTIBLE = (*OFFICE_KINDS, *IMAGE_KINDS, "pdf", "txt")
+# OFD is drawn by archiver's own renderer (engines.ofd): the converters on PyPI (easyofd,
+# ofd2img) need PyMuPDF, which is AGPL-licensed, and draw too little (docs/ofd.md).
+CONVERTIBLE = (*OFFICE_KINDS, *IMAGE_KINDS, "pdf", "txt", "ofd")
 
 # which extensions are a correct name for each kind
 EXTENSIONS: dict[str, tuple[str, ...]] = {
