@@ -1,0 +1,179 @@
+"""Office files made ready for printing, on copies, before LibreOffice converts them to PDF.
+
+- Word (.docx): tracked changes accepted, comments not printed (:mod:`docxprep`); a file
+  without tracked changes is only copied, so the common case costs a detection (~1 ms).
+- Word 97-2003 and WPS (.doc, .wps) with tracked changes: LibreOffice saves them as .docx
+  first (one extra LibreOffice pass for those files only), then the same acceptance.
+- Spreadsheets (.xlsx; .xls and .et are saved as .xlsx by LibreOffice first): page setup of
+  a 台账 (:mod:`sheetprep`).
+
+:func:`prepare_batch` does a whole conversion batch with at most one extra LibreOffice
+process; :func:`prepare_docx` and :func:`prepare_sheet` do one file that needs no
+LibreOffice. The original file is never opened for writing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from archiver.engines import docxprep, sheetprep
+from archiver.errors import ArchiverError, InputFileError
+
+WORD_XML = ("docx",)
+WORD_BINARY = ("doc", "wps")
+SHEET_XML = ("xlsx",)
+SHEET_BINARY = ("xls", "et")
+
+
+@dataclass
+class PreparedOffice:
+    """The copy to hand to LibreOffice, and what was done to it."""
+
+    path: Path
+    notes: list[str] = field(default_factory=list)  # Chinese, for the build report
+    sheets: list[str] = field(default_factory=list)  # printed sheet names, in order
+    tracked_changes: bool = False
+
+
+def has_tracked_changes(path: Path, kind: str) -> bool:
+    """True when a Word/WPS file carries tracked changes (insertions, deletions, formatting).
+
+    Streaming and bounded: only the parts that can hold revisions are read, and reading
+    stops at the first revision. Other kinds return False. Raises :class:`InputFileError`
+    for an encrypted or damaged file.
+    """
+    if kind in WORD_BINARY:
+        from archiver.engines.docbin import doc_has_tracked_changes
+
+        return doc_has_tracked_changes(path)
+    if kind not in WORD_XML:
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in docxprep.revision_parts(zf.namelist()):
+                info = zf.getinfo(name)
+                docxprep.check_member(path, info)
+                with zf.open(info) as fh:
+                    for _event, _el in etree.iterparse(
+                        fh,
+                        events=("start",),
+                        tag=list(docxprep.REVISION_TAGS),
+                        resolve_entities=False,
+                        no_network=True,
+                        load_dtd=False,
+                    ):
+                        return True
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, EOFError) as exc:
+        raise InputFileError(f"{path}:不是有效的 .docx 文件,无法检查修订({exc})") from exc
+    except OSError as exc:
+        raise InputFileError(f"{path}:无法读取({exc.strerror or exc})") from exc
+    return False
+
+
+def prepare_docx(source: Path, out: Path) -> PreparedOffice:
+    """Copy ``source`` (.docx) to ``out``, with tracked changes accepted when it has any."""
+    if not has_tracked_changes(source, "docx"):
+        shutil.copyfile(source, out)
+        return PreparedOffice(out)
+    docxprep.accept_docx(source, out)
+    return PreparedOffice(
+        out,
+        notes=[f"{source.name}:含有修订,已按“接受全部修订”后的定稿打印(原文件未改动)"],
+        tracked_changes=True,
+    )
+
+
+def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
+    """Write ``out``: a copy of ``source`` (.xlsx) set up to print like a 台账."""
+    import openpyxl
+
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        wb = openpyxl.load_workbook(source, rich_text=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise InputFileError(
+            f"{source}:无法读取表格({type(exc).__name__});请用 Excel 或 WPS 打开后另存为 .xlsx"
+        ) from exc
+    plans = sheetprep.plan_workbook(wb)
+    printed = [p.name for p in plans if p.printed]
+    notes = [n for p in plans for n in p.notes]
+    if not printed:  # nothing to print: leave the file as it is, LibreOffice will say so
+        shutil.copyfile(source, out)
+        return PreparedOffice(out, notes=notes)
+    try:
+        wb.save(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return PreparedOffice(out, notes=notes, sheets=printed)
+
+
+def prepare_batch(
+    sources: Sequence[tuple[Path, str]],
+    workdir: Path,
+    *,
+    timeout: float = 120.0,
+) -> list[PreparedOffice | InputFileError]:
+    """Prepare ``(copy, kind)`` pairs of one conversion batch, in order.
+
+    ``workdir`` receives the prepared copies (distinct stems in, distinct stems out). Binary
+    files that need it (.doc/.wps with tracked changes, every .xls/.et) are saved as .docx or
+    .xlsx by one LibreOffice process; the others need none. A file that cannot be prepared
+    gets its :class:`InputFileError`; the caller converts the original copy instead.
+    """
+    from archiver.engines import libreoffice
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: list[PreparedOffice | InputFileError | None] = [None] * len(sources)
+    to_docx: list[int] = []
+    to_xlsx: list[int] = []
+    for i, (path, kind) in enumerate(sources):
+        try:
+            if kind in WORD_XML:
+                results[i] = prepare_docx(path, workdir / f"{path.stem}.docx")
+            elif kind in SHEET_XML:
+                results[i] = prepare_sheet(path, workdir / f"{path.stem}.xlsx")
+            elif kind in WORD_BINARY and has_tracked_changes(path, kind):
+                to_docx.append(i)
+            elif kind in SHEET_BINARY:
+                to_xlsx.append(i)
+            else:
+                results[i] = PreparedOffice(path)
+        except InputFileError as exc:
+            results[i] = exc
+    for target, indices in (("docx", to_docx), ("xlsx", to_xlsx)):
+        if not indices:
+            continue
+        saved = workdir / f"lo-{target}"
+        converted: list[libreoffice.ConversionResult]
+        try:
+            converted = libreoffice.convert_batch(
+                [sources[i][0] for i in indices], saved, timeout=timeout, target=target
+            )
+        except ArchiverError as exc:
+            converted = []
+            for i in indices:
+                results[i] = InputFileError(f"{sources[i][0]}:{exc.message}")
+        for i, res in zip(indices, converted, strict=False):
+            path, kind = sources[i]
+            if res.pdf is None:  # convert_batch names its output "pdf" whatever the target
+                results[i] = InputFileError(f"{path}:无法另存为 .{target}({res.error})")
+                continue
+            try:
+                if target == "docx":
+                    done = prepare_docx(res.pdf, workdir / f"{path.stem}.docx")
+                else:
+                    done = prepare_sheet(res.pdf, workdir / f"{path.stem}.xlsx")
+            except InputFileError as exc:
+                results[i] = exc
+                continue
+            done.tracked_changes = done.tracked_changes or kind in WORD_BINARY
+            done.notes = [n.replace(res.pdf.name, path.name) for n in done.notes]
+            results[i] = done
+    return [r if r is not None else PreparedOffice(sources[i][0]) for i, r in enumerate(results)]
