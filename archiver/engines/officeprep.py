@@ -127,8 +127,6 @@ def prepare_batch(
     .xlsx by one LibreOffice process; the others need none. A file that cannot be prepared
     gets its :class:`InputFileError`; the caller converts the original copy instead.
     """
-    from archiver.engines import libreoffice
-
     workdir.mkdir(parents=True, exist_ok=True)
     results: list[PreparedOffice | InputFileError | None] = [None] * len(sources)
     to_docx: list[int] = []
@@ -148,32 +146,51 @@ def prepare_batch(
         except InputFileError as exc:
             results[i] = exc
     for target, indices in (("docx", to_docx), ("xlsx", to_xlsx)):
-        if not indices:
-            continue
-        saved = workdir / f"lo-{target}"
-        converted: list[libreoffice.ConversionResult]
-        try:
-            converted = libreoffice.convert_batch(
-                [sources[i][0] for i in indices], saved, timeout=timeout, target=target
+        if indices:
+            saved = _save_as(
+                [sources[i][0] for i in indices], workdir / f"lo-{target}", target, timeout
             )
-        except ArchiverError as exc:
-            converted = []
             for i in indices:
-                results[i] = InputFileError(f"{sources[i][0]}:{exc.message}")
-        for i, res in zip(indices, converted, strict=False):
-            path, kind = sources[i]
-            if res.pdf is None:  # convert_batch names its output "pdf" whatever the target
-                results[i] = InputFileError(f"{path}:无法另存为 .{target}({res.error})")
-                continue
-            try:
-                if target == "docx":
-                    done = prepare_docx(res.pdf, workdir / f"{path.stem}.docx")
-                else:
-                    done = prepare_sheet(res.pdf, workdir / f"{path.stem}.xlsx")
-            except InputFileError as exc:
-                results[i] = exc
-                continue
-            done.tracked_changes = done.tracked_changes or kind in WORD_BINARY
-            done.notes = [n.replace(res.pdf.name, path.name) for n in done.notes]
-            results[i] = done
+                results[i] = _prepare_saved(sources[i], saved[sources[i][0]], workdir, target)
     return [r if r is not None else PreparedOffice(sources[i][0]) for i, r in enumerate(results)]
+
+
+def _save_as(
+    sources: list[Path], outdir: Path, target: str, timeout: float
+) -> dict[Path, Path | str]:
+    """Save ``sources`` as ``target`` with one LibreOffice process: path, or an error message."""
+    from archiver.engines import libreoffice
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        exe = libreoffice.find_soffice()
+    except ArchiverError as exc:
+        return dict.fromkeys(sources, exc.message)
+    # convert_batch checks its output as a PDF; this checks a zip, with the same soffice call
+    error = libreoffice._run_soffice(exe, sources, outdir, timeout + 5 * len(sources), target)
+    done: dict[Path, Path | str] = {}
+    for src in sources:
+        out = outdir / f"{src.stem}.{target}"
+        if not (out.is_file() and zipfile.is_zipfile(out)):
+            error = libreoffice._run_soffice(exe, [src], outdir, timeout, target)
+        ok = out.is_file() and zipfile.is_zipfile(out)
+        done[src] = out if ok else (error or f"LibreOffice 未能另存为 .{target}")
+    return done
+
+
+def _prepare_saved(
+    source: tuple[Path, str], saved: Path | str, workdir: Path, target: str
+) -> PreparedOffice | InputFileError:
+    path, kind = source
+    if isinstance(saved, str):
+        return InputFileError(f"{path}:无法另存为 .{target} 以便处理({saved})")
+    try:
+        if target == "docx":
+            done = prepare_docx(saved, workdir / f"{path.stem}.docx")
+        else:
+            done = prepare_sheet(saved, workdir / f"{path.stem}.xlsx")
+    except InputFileError as exc:
+        return exc
+    done.tracked_changes = done.tracked_changes or kind in WORD_BINARY
+    done.notes = [n.replace(saved.name, path.name) for n in done.notes]
+    return done

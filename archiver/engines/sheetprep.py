@@ -85,6 +85,23 @@ def _used_bounds(ws: Any) -> tuple[int, int, int, int] | None:
     return min(rows), min(cols), max(rows), max(cols)
 
 
+def _print_area(ws: Any) -> tuple[int, int, int, int] | None:
+    """The first range of the sheet's print area as (min_row, min_col, max_row, max_col)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    area = ws.print_area
+    if not area:
+        return None
+    first = str(area).split(",")[0].split("!")[-1].replace("$", "")
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(first)
+    except (ValueError, TypeError):
+        return None
+    if None in (min_col, min_row, max_col, max_row):
+        return None
+    return int(min_row), int(min_col), int(max_row), int(max_col)
+
+
 def _col_width(ws: Any, col: int) -> float:
     from openpyxl.utils import get_column_letter
 
@@ -98,8 +115,12 @@ def _col_width(ws: Any, col: int) -> float:
 
 
 def _set_up(ws: Any, bounds: tuple[int, int, int, int]) -> SheetPlan:
-    min_row, min_col, max_row, max_col = bounds
     plan = SheetPlan(ws.title, True)
+    area = _print_area(ws)
+    if area is not None:  # the unit chose what to print: plan for that range only
+        plan.notes.append(f"工作表“{ws.title}”按已设置的打印区域打印")
+        bounds = area
+    min_row, min_col, max_row, max_col = bounds
     widths = {c: _col_width(ws, c) for c in range(min_col, max_col + 1)}
     width_pt = sum(widths.values()) * POINTS_PER_CHAR
     height_pt = sum(
@@ -107,7 +128,11 @@ def _set_up(ws: Any, bounds: tuple[int, int, int, int]) -> SheetPlan:
         for r in range(min_row, max_row + 1)
     )
     setup = ws.page_setup
-    if setup.orientation not in ("landscape", "portrait"):
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        plan.notes.append(f"工作表“{ws.title}”已设置“调整为一页宽”等打印格式,保持不变")
+        plan.landscape = setup.orientation == "landscape"
+        return plan  # the unit set the sheet up for printing: theirs wins
+    if setup.orientation != "landscape":  # Excel writes "portrait" when nobody chose
         plan.landscape = width_pt > height_pt or width_pt > PORTRAIT_WIDTH
         setup.orientation = "landscape" if plan.landscape else "portrait"
     else:
@@ -116,13 +141,17 @@ def _set_up(ws: Any, bounds: tuple[int, int, int, int]) -> SheetPlan:
         setup.paperSize = ws.PAPERSIZE_A4
     setup.fitToWidth = 1
     setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        from openpyxl.worksheet.properties import PageSetupProperties
+
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if not ws.print_title_rows:
         plan.header_rows = _header_rows(ws, min_row, min_col, max_row, max_col)
         if plan.header_rows is not None:
             first, last = plan.header_rows
             ws.print_title_rows = f"{first}:{last}"
-    plan.wrapped = _wrap_long_text(ws, widths, max_row)
+    plan.wrapped = _wrap_long_text(ws, widths, max_row, max_col)
     if plan.wrapped:
         plan.notes.append(f"工作表“{ws.title}”:{plan.wrapped} 个单元格文字较长,已设为自动换行")
     return plan
@@ -154,7 +183,7 @@ def _header_rows(
     return None
 
 
-def _wrap_long_text(ws: Any, widths: dict[int, float], max_row: int) -> int:
+def _wrap_long_text(ws: Any, widths: dict[int, float], max_row: int, max_col: int) -> int:
     merged = set()
     for rng in ws.merged_cells.ranges:
         for row in range(rng.min_row, rng.max_row + 1):
@@ -162,13 +191,23 @@ def _wrap_long_text(ws: Any, widths: dict[int, float], max_row: int) -> int:
                 merged.add((row, col))
     wrapped = 0
     heights: dict[int, float] = {}  # row → height its wrapped cells need, points
-    for row in ws.iter_rows(max_row=max_row):
+    for row in ws.iter_rows(max_row=max_row, max_col=max_col):
         for cell in row:
             value = cell.value
             if not isinstance(value, str) or (cell.row, cell.column) in merged:
                 continue
             width = widths.get(cell.column)
             if width is None or width <= 0:
+                continue
+            # text runs on over empty cells to its right (a title, a note): only text that
+            # would be cut by a filled neighbour or the edge of the printed range wraps
+            room = width
+            for col in range(cell.column + 1, max_col + 1):
+                nxt = row[col - row[0].column] if col - row[0].column < len(row) else None
+                if (nxt is not None and nxt.value not in (None, "")) or (cell.row, col) in merged:
+                    break
+                room += widths.get(col, 0.0)
+            if text_width(value) <= room and "\n" not in value:
                 continue
             size = float(cell.font.sz or 11) if cell.font is not None else 11.0
             per_line = max(1.0, (width - 1) * 11 / size)  # less a character of cell padding
