@@ -78,6 +78,7 @@ def has_tracked_changes(path: Path, kind: str) -> bool:
 
 def prepare_docx(source: Path, out: Path) -> PreparedOffice:
     """Copy ``source`` (.docx) to ``out``, with tracked changes accepted when it has any."""
+    out.parent.mkdir(parents=True, exist_ok=True)
     if not has_tracked_changes(source, "docx"):
         shutil.copyfile(source, out)
         return PreparedOffice(out)
@@ -93,6 +94,7 @@ def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
     """Write ``out``: a copy of ``source`` (.xlsx) set up to print like a 台账."""
     import openpyxl
 
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.part")
     try:
         wb = openpyxl.load_workbook(source, rich_text=True)
