@@ -95,6 +95,12 @@ def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
     import openpyxl
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    lossy = _openpyxl_would_lose(source)
+    if lossy:  # printing it as it is beats printing it without its charts
+        shutil.copyfile(source, out)
+        return PreparedOffice(
+            out, notes=[f"{source.name}:表格含有{lossy},为免丢失内容,未调整打印格式"]
+        )
     tmp = out.with_name(f".{out.name}.part")
     try:
         wb = openpyxl.load_workbook(source, rich_text=True)
@@ -102,6 +108,11 @@ def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
         raise InputFileError(
             f"{source}:无法读取表格({type(exc).__name__});请用 Excel 或 WPS 打开后另存为 .xlsx"
         ) from exc
+    if sheetprep.too_much_text(wb):
+        shutil.copyfile(source, out)
+        return PreparedOffice(
+            out, notes=[f"{source.name}:表格文字量异常(疑似损坏或恶意文件),未调整打印格式"]
+        )
     plans = sheetprep.plan_workbook(wb)
     printed = [p.name for p in plans if p.printed]
     notes = [n for p in plans for n in p.notes]
@@ -114,6 +125,28 @@ def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
     finally:
         tmp.unlink(missing_ok=True)
     return PreparedOffice(out, notes=notes, sheets=printed)
+
+
+# Parts openpyxl does not read back, so saving the copy would drop them from the print.
+_LOSSY_PARTS = (
+    ("xl/charts/", "图表"),
+    ("xl/drawings/drawing", "图形或图片"),  # vmlDrawing alone is comments, which it keeps
+    ("xl/pivotTables/", "数据透视表"),
+    ("xl/vbaProject.bin", "宏"),
+    ("xl/slicers/", "切片器"),
+    ("xl/embeddings/", "嵌入对象"),
+)
+
+
+def _openpyxl_would_lose(path: Path) -> str:
+    """What openpyxl would drop on saving ``path`` (Chinese), or "" when nothing."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputFileError(f"{path}:不是有效的 .xlsx 文件({exc})") from exc
+    found = [label for prefix, label in _LOSSY_PARTS if any(n.startswith(prefix) for n in names)]
+    return "、".join(dict.fromkeys(found))
 
 
 def prepare_batch(

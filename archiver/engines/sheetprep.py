@@ -46,12 +46,34 @@ class SheetPlan:
     notes: list[str] = field(default_factory=list)
 
 
+MAX_MEASURED_CHARS = 4000  # longer text is wider than any column: no need to measure it all
+MAX_ROW_HEIGHT = 409.0  # Excel's limit, points
+MAX_TOTAL_CHARS = 20_000_000  # 100 times the text of a long 台账
+
+
 def text_width(text: str) -> int:
     """Width of the widest line in character units: East Asian characters count 2."""
     return max(
-        (sum(2 if is_east_asian(ch) else 1 for ch in line) for line in text.splitlines()),
+        (
+            sum(2 if is_east_asian(ch) else 1 for ch in line)
+            for line in text[:MAX_MEASURED_CHARS].splitlines()
+        ),
         default=0,
     )
+
+
+def too_much_text(wb: Any, limit: int = MAX_TOTAL_CHARS) -> bool:
+    """More text than any real 台账 holds: a cell-reference bomb (one huge shared string used
+    by thousands of cells). Measuring and saving it would take minutes."""
+    total = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    total += len(value)
+                    if total > limit:
+                        return True
+    return False
 
 
 def plan_workbook(wb: Any) -> list[SheetPlan]:
@@ -69,6 +91,13 @@ def plan_workbook(wb: Any) -> list[SheetPlan]:
     return plans
 
 
+def _filled(value: object) -> bool:
+    """A value that prints something (isspace stops at the first letter: no copy of big text)."""
+    if value is None:
+        return False
+    return not isinstance(value, str) or (value != "" and not value.isspace())
+
+
 def _used_bounds(ws: Any) -> tuple[int, int, int, int] | None:
     """(min_row, min_col, max_row, max_col) of cells with a value, or None when empty."""
     if ws.max_row * ws.max_column > MAX_SCAN_CELLS:
@@ -77,7 +106,7 @@ def _used_bounds(ws: Any) -> tuple[int, int, int, int] | None:
     cols: list[int] = []
     for row in ws.iter_rows():
         for cell in row:
-            if cell.value is not None and str(cell.value).strip():
+            if _filled(cell.value):
                 rows.append(cell.row)
                 cols.append(cell.column)
     if not rows:
@@ -151,6 +180,9 @@ def _set_up(ws: Any, bounds: tuple[int, int, int, int]) -> SheetPlan:
         if plan.header_rows is not None:
             first, last = plan.header_rows
             ws.print_title_rows = f"{first}:{last}"
+    if (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_SCAN_CELLS:
+        plan.notes.append(f"工作表“{ws.title}”单元格过多,未逐格设置自动换行")
+        return plan
     plan.wrapped = _wrap_long_text(ws, widths, max_row, max_col)
     if plan.wrapped:
         plan.notes.append(f"工作表“{ws.title}”:{plan.wrapped} 个单元格文字较长,已设为自动换行")
@@ -167,11 +199,7 @@ def _header_rows(
     need = max(2, math.ceil(ncols / 2))
     last_search = min(max_row - 1, min_row + HEADER_SEARCH_ROWS - 1)
     for r in range(min_row, last_search + 1):
-        filled = sum(
-            1
-            for c in range(min_col, max_col + 1)
-            if ws.cell(r, c).value is not None and str(ws.cell(r, c).value).strip()
-        )
+        filled = sum(1 for c in range(min_col, max_col + 1) if _filled(ws.cell(r, c).value))
         if filled >= need:
             end = r
             for merged in ws.merged_cells.ranges:  # a two-level header: 序号 spans rows 3-4
@@ -214,7 +242,7 @@ def _wrap_long_text(ws: Any, widths: dict[int, float], max_row: int, max_col: in
             # 10% slack: CJK glyphs are a little wider than two digits in most fonts
             lines = sum(
                 max(1, math.ceil(text_width(line) * 1.1 / per_line))
-                for line in value.splitlines() or [""]
+                for line in value[:MAX_MEASURED_CHARS].splitlines() or [""]
             )
             if lines <= 1 and "\n" not in value:
                 continue
@@ -223,7 +251,8 @@ def _wrap_long_text(ws: Any, widths: dict[int, float], max_row: int, max_col: in
                 align.wrap_text = True
                 cell.alignment = align
                 wrapped += 1
-            heights[cell.row] = max(heights.get(cell.row, 0.0), lines * size * 1.35 + 3)
+            need = min(MAX_ROW_HEIGHT, lines * size * 1.35 + 3)
+            heights[cell.row] = max(heights.get(cell.row, 0.0), need)
     for r, needed in heights.items():
         # LibreOffice does not grow a row for wrapped text on import: give it the height
         dim = ws.row_dimensions[r]
