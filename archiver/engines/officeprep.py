@@ -122,6 +122,10 @@ def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
     try:
         wb.save(tmp)
         tmp.replace(out)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # openpyxl cannot write it
+        raise InputFileError(
+            f"{source}:调整打印格式时无法保存副本({type(exc).__name__});将按原样打印"
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return PreparedOffice(out, notes=notes, sheets=printed)
