@@ -140,6 +140,15 @@ def file_findings(ctx: CheckContext, f: ScannedFile) -> list[Finding]:
             *out,
             Finding("unreadable_file", **w, message=f"{facts.reason};请重新复制或导出该文件"),
         ]
+    if facts.tracked_changes:
+        out.append(
+            Finding(
+                "tracked_changes",
+                **w,
+                message="文件中有未接受的修订(修订记录);组卷时会按“接受全部修订”后的定稿打印。"
+                "请本单位核对后在 Word 中“审阅→接受→接受所有修订”并保存",
+            )
+        )
     if facts.damage:
         out.append(
             Finding(

@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "empty_file": ERROR,
     "unreadable_file": ERROR,
     "repaired_file": WARNING,
+    "tracked_changes": WARNING,
     "encrypted_file": ERROR,
     "unsupported_type": WARNING,
     "misplaced_file": WARNING,

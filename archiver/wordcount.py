@@ -4,10 +4,12 @@ Word's 字数 = 中文字符和朝鲜语单词 + 非中文单词 (see docs/wordc
 
 - each East Asian character counts 1: Han ideographs, CJK symbols and punctuation
   (U+3000–303F), the Halfwidth/Fullwidth Forms block (U+FF00–FFEF), kana, Hangul syllables,
-  Bopomofo;
+  Bopomofo, and the punctuation Chinese text shares with Western text: “ ” ‘ ’ — … ·;
 - every maximal run of other non-space characters counts 1 (half-width letters, digits and
   punctuation, ①②③, emoji); whitespace, East Asian characters and paragraph or table-cell
-  boundaries end a run.
+  boundaries end a run;
+- the label of a numbered paragraph (一、 (一) 第一章 1.2 •) is counted with its paragraph, as
+  Word does (:mod:`archiver.listlabels` generates it from ``word/numbering.xml``).
 
 Only the body text counts, as in Word's default statistics: headers, footers, footnotes,
 comments, text boxes and deleted revisions are left out. ``docProps/app.xml`` is never
@@ -24,15 +26,20 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from archiver.errors import InputFileError
 
+if TYPE_CHECKING:
+    from archiver.listlabels import Numbering
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 MAX_XML_BYTES = 64 * 1024 * 1024  # document.xml of a 1000-page report is ~20 MB
 MAX_TEXT_BYTES = 32 * 1024 * 1024
+MAX_PART_BYTES = 8 * 1024 * 1024  # numbering.xml and styles.xml are rarely over 200 KB
 MAX_RATIO = 200  # compressed → uncompressed ratio beyond which it is a zip bomb
 
 # Code point ranges Word treats as East Asian for counting (inclusive).
@@ -59,11 +66,17 @@ _EAST_ASIAN_RANGES = (
 )
 
 
+# Punctuation Unicode calls ambiguous: Word formats it with the East Asian font when the run's
+# font hint is eastAsia ([MS-OI29500] 2.1.88), which Chinese input methods set; a Chinese
+# document's “引号”, ‘’, ——, …… and · are East Asian characters (docs/wordcount.md).
+_AMBIGUOUS_PUNCTUATION = frozenset("\u00b7\u2014\u2018\u2019\u201c\u201d\u2026")
+
+
 def is_east_asian(ch: str) -> bool:
     cp = ord(ch)
     if cp < 0x1100:
-        return False
-    return any(lo <= cp <= hi for lo, hi in _EAST_ASIAN_RANGES)
+        return ch in _AMBIGUOUS_PUNCTUATION
+    return ch in _AMBIGUOUS_PUNCTUATION or any(lo <= cp <= hi for lo, hi in _EAST_ASIAN_RANGES)
 
 
 @dataclass(frozen=True)
@@ -131,8 +144,26 @@ def count_paragraphs(paragraphs: Iterable[str]) -> WordCount:
     return total
 
 
-def docx_paragraphs(path: Path) -> Iterator[str]:
-    """Yield the body paragraphs of a .docx (table cells are paragraphs too)."""
+def _check_member(path: Path, info: zipfile.ZipInfo, limit: int = MAX_XML_BYTES) -> None:
+    if info.flag_bits & 0x1:
+        raise InputFileError(f"{path}:文档已加密,请去掉密码后重新保存")
+    if info.file_size > limit or (
+        info.compress_size
+        and info.file_size / info.compress_size > MAX_RATIO
+        and info.file_size > 1024 * 1024
+    ):
+        raise InputFileError(
+            f"{path}:{info.filename} 过大或异常压缩({info.file_size} 字节),"
+            "疑似损坏或恶意文件,已跳过"
+        )
+
+
+def docx_paragraphs(path: Path, *, labels: bool = True) -> Iterator[str]:
+    """Yield the body paragraphs of a .docx (table cells are paragraphs too).
+
+    With ``labels``, a numbered paragraph starts with the label Word shows for it ("一、",
+    "(二)", "1.2", "•") and its separator, as Word's count includes them (docs/wordcount.md).
+    """
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -144,27 +175,36 @@ def docx_paragraphs(path: Path) -> Iterator[str]:
             info = zf.getinfo("word/document.xml")
         except KeyError as exc:
             raise InputFileError(f"{path}:缺少正文(word/document.xml),文件不完整") from exc
-        if info.flag_bits & 0x1:
-            raise InputFileError(f"{path}:文档已加密,请去掉密码后重新保存")
-        if info.file_size > MAX_XML_BYTES or (
-            info.compress_size
-            and info.file_size / info.compress_size > MAX_RATIO
-            and info.file_size > 1024 * 1024
-        ):
-            raise InputFileError(
-                f"{path}:正文过大或异常压缩({info.file_size} 字节),疑似损坏或恶意文件,已跳过"
-            )
+        _check_member(path, info)
         try:
+            numbering = _load_numbering(path, zf) if labels else None
             with zf.open(info) as fh:
-                yield from _paragraphs_from_xml(fh)
+                yield from _paragraphs_from_xml(fh, numbering)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError) as exc:
             raise InputFileError(f"{path}:正文无法解析,文件可能已损坏({exc})") from exc
+
+
+def _load_numbering(path: Path, zf: zipfile.ZipFile) -> Numbering | None:
+    from archiver.listlabels import Numbering
+
+    parts: dict[str, etree._Element] = {}
+    for name in ("word/numbering.xml", "word/styles.xml"):
+        try:
+            info = zf.getinfo(name)
+        except KeyError:
+            continue
+        _check_member(path, info, MAX_PART_BYTES)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        parts[name] = etree.fromstring(zf.read(info), parser)
+    if "word/numbering.xml" not in parts:
+        return None
+    return Numbering(parts["word/numbering.xml"], parts.get("word/styles.xml"))
 
 
 _SKIP = (W + "txbxContent", MC + "Fallback", W + "del", W + "moveFrom", W + "instrText")
 
 
-def _paragraphs_from_xml(fh: object) -> Iterator[str]:
+def _paragraphs_from_xml(fh: object, numbering: Numbering | None = None) -> Iterator[str]:
     parser_args = {
         "events": ("start", "end"),
         "resolve_entities": False,
@@ -199,7 +239,8 @@ def _paragraphs_from_xml(fh: object) -> Iterator[str]:
         elif tag == W + "p":
             para_depth -= 1
             if para_depth == 0:
-                yield "".join(buf)
+                label = numbering.label(el) if numbering is not None else ""
+                yield label + "".join(buf)
         if event == "end" and tag in (W + "p", W + "tbl", W + "body") and not skip_depth:
             el.clear()
 

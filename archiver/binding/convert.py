@@ -37,7 +37,7 @@ from archiver.scan.inventory import ScannedFile
 OFFICE = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx", "ppt")
 IMAGES = ("jpg", "png", "tif", "bmp", "gif", "webp", "heic")
 BATCH = 40  # most files in one LibreOffice process
-CONVERSION_VERSION = 2  # bump when our own conversion steps change
+CONVERSION_VERSION = 3  # bump when our own conversion steps change
 OFD_RENDERER = 1  # bump when engines.ofd draws differently
 
 
@@ -229,6 +229,30 @@ class Converter:
                 return self._store(f, None, f"{type(exc).__name__}: {exc}")
             return self._store(f, out, None, notes=notes)
 
+    def _prepare(
+        self, sources: dict[Path, ScannedFile], work: Path
+    ) -> tuple[dict[Path, Path], dict[Path, list[str]]]:
+        """Office copies made ready to print as final (engines.officeprep): tracked changes
+        accepted, comments left out, sheets laid out like a 台账. Returns the file to convert
+        for each copy (the copy itself when it needs nothing or cannot be prepared) and the
+        notes of what was done."""
+        from archiver.engines.officeprep import PreparedOffice, prepare_batch
+
+        pairs = [
+            (src, "docx" if f.facts and f.facts.kind == "txt" else _kind(f))
+            for src, f in sources.items()
+        ]
+        prepared = prepare_batch(pairs, work / "prep", timeout=self.timeout)
+        ready: dict[Path, Path] = {}
+        notes: dict[Path, list[str]] = {}
+        for (src, _), result in zip(pairs, prepared, strict=True):
+            if isinstance(result, PreparedOffice):
+                ready[result.path] = src
+                notes[src] = list(result.notes)
+            else:  # LibreOffice may still print it: convert the copy as it is
+                ready[src] = src
+        return ready, notes
+
     def _ofd(self, f: ScannedFile, work: Path) -> Converted:
         """Draw an OFD (its own page size), then put its pages on A4 like any PDF."""
         from archiver.engines.ofd import convert_ofd
@@ -283,29 +307,36 @@ class Converter:
                 else:
                     shutil.copyfile(f.path, src)
                 sources[src] = f
+            ready, prep_notes = self._prepare(sources, work)
             try:
                 converted = libreoffice.convert_batch(
-                    list(sources),
+                    list(ready),
                     work / "out",
                     timeout=self.timeout,
                     batch_timeout=self.timeout + 5 * len(sources),
                 )
             except ArchiverError as exc:
-                converted = [libreoffice.ConversionResult(s, None, exc.message) for s in sources]
+                converted = [libreoffice.ConversionResult(s, None, exc.message) for s in ready]
             for res in converted:
-                f = sources[res.source]
+                src = ready[res.source]
+                f = sources[src]
                 pdf, notes = self._paper(res.pdf, work)
                 results[f.rel] = self._store(
                     f,
                     pdf,
                     _office_error(res.error),
                     remember_failure=not res.timed_out,
-                    notes=notes,
+                    notes=[*prep_notes.get(src, []), *notes],
                     timed_out=res.timed_out,
                 )
                 assert f.facts is not None
                 self.progress(len(todo[f.facts.sha256]))
         return results
+
+
+def _kind(f: ScannedFile) -> str:
+    assert f.facts is not None
+    return f.facts.kind
 
 
 def _suffix(f: ScannedFile) -> str:

@@ -22,7 +22,7 @@ from archiver.fsutil import sha256_file
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
-FACTS_VERSION = 7  # bump when the facts or their meaning change: invalidates the cache
+FACTS_VERSION = 8  # bump when the facts or their meaning change: invalidates the cache
 # A 情况说明 of at most 2000 字 fills a few pages; a longer PDF in its folder is an
 # attachment, and reading its text (slow for CJK) would serve nothing.
 PDF_TEXT_PAGES = 6
@@ -43,6 +43,7 @@ class FileFacts:
     dates: list[str] = field(default_factory=list)  # ISO dates from the file's properties
     owner_password_only: bool = False
     damage: str = ""  # a PDF that opens only once repaired: what is wrong (Chinese)
+    tracked_changes: bool = False  # a Word/WPS file with 修订 not yet accepted
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +83,10 @@ def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFa
             _docx(path, facts, placeholder_mark)
         elif facts.kind == "ofd":
             _ofd(path, facts)
+        if facts.kind in ("docx", "doc", "wps") and facts.problem is None:
+            from archiver.engines.officeprep import has_tracked_changes
+
+            facts.tracked_changes = has_tracked_changes(path, facts.kind)
         elif facts.kind in ("xlsx", "pptx", "odt", "ods"):
             _zip_package(path, facts)
         elif facts.kind == "txt":

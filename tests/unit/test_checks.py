@@ -174,3 +174,14 @@ def test_files_sent_but_none_bindable_is_not_missing() -> None:
     mine = [x for x in found if x.indicator == "2"]
     assert [x.code for x in mine if x.severity == "error"] == ["unbindable_material"]
     assert "视频.mp4" in mine[0].message and "无法装订" in mine[0].message
+
+
+def test_tracked_changes_are_a_warning() -> None:
+    revised = f.facts("docx", text="字" * 10, tracked_changes=True)
+    assert one_file(LAW, "1", "修订稿.docx", revised) == ["tracked_changes"]
+    assert CODES["tracked_changes"] == "warning"
+
+
+def test_a_repaired_pdf_is_bound_with_a_warning() -> None:
+    repaired = f.facts("pdf", damage="PDF 有损坏,组卷时会自动修复")
+    assert one_file(LAW, "1", "损坏.pdf", repaired) == ["repaired_file"]
