@@ -144,7 +144,8 @@ def count_paragraphs(paragraphs: Iterable[str]) -> WordCount:
     return total
 
 
-def _check_member(path: Path, info: zipfile.ZipInfo, limit: int = MAX_XML_BYTES) -> None:
+def check_member(path: Path, info: zipfile.ZipInfo, limit: int = MAX_XML_BYTES) -> None:
+    """Refuse an encrypted part or a zip bomb before reading a part of an Office package."""
     if info.flag_bits & 0x1:
         raise InputFileError(f"{path}:文档已加密,请去掉密码后重新保存")
     if info.file_size > limit or (
@@ -175,7 +176,7 @@ def docx_paragraphs(path: Path, *, labels: bool = True) -> Iterator[str]:
             info = zf.getinfo("word/document.xml")
         except KeyError as exc:
             raise InputFileError(f"{path}:缺少正文(word/document.xml),文件不完整") from exc
-        _check_member(path, info)
+        check_member(path, info)
         try:
             numbering = _load_numbering(path, zf) if labels else None
             with zf.open(info) as fh:
@@ -193,7 +194,7 @@ def _load_numbering(path: Path, zf: zipfile.ZipFile) -> Numbering | None:
             info = zf.getinfo(name)
         except KeyError:
             continue
-        _check_member(path, info, MAX_PART_BYTES)
+        check_member(path, info, MAX_PART_BYTES)
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         parts[name] = etree.fromstring(zf.read(info), parser)
     if "word/numbering.xml" not in parts:

@@ -248,7 +248,8 @@ class Converter:
         for (src, _), result in zip(pairs, prepared, strict=True):
             if isinstance(result, PreparedOffice):
                 ready[result.path] = src
-                notes[src] = list(result.notes)
+                name = sources[src].path.name  # notes name the department's file, not our copy
+                notes[src] = [n.replace(src.name, name) for n in result.notes]
             else:  # LibreOffice may still print it: convert the copy as it is
                 ready[src] = src
         return ready, notes

@@ -41,8 +41,10 @@ class Command(_ChineseHelp, click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         from archiver import interrupt
+        from archiver.engines import quiet
 
         verbose = bool(ctx.find_root().params.get("verbose"))
+        quiet.for_command(verbose)
         try:
             with interrupt.guard():  # Ctrl+C, SIGTERM, SIGHUP stop every child at once
                 return super().invoke(ctx)

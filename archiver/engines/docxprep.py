@@ -24,6 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from archiver import wordcount
 from archiver.errors import InputFileError
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -88,17 +89,8 @@ def _parser() -> etree.XMLParser:
 
 
 def check_member(path: Path, info: zipfile.ZipInfo) -> None:
-    """Refuse encrypted members and zip bombs before reading a part."""
-    if info.flag_bits & 0x1:
-        raise InputFileError(f"{path}:文档已加密,请去掉密码后重新保存")
-    if info.file_size > MAX_PART_BYTES or (
-        info.compress_size
-        and info.file_size / info.compress_size > MAX_RATIO
-        and info.file_size > 1024 * 1024
-    ):
-        raise InputFileError(
-            f"{path}:{info.filename} 过大或异常压缩({info.file_size} 字节),疑似损坏或恶意文件"
-        )
+    """Refuse encrypted members and zip bombs before reading a part (wordcount's rule)."""
+    wordcount.check_member(path, info, MAX_PART_BYTES)
 
 
 def accept_xml(data: bytes) -> bytes:

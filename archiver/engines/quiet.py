@@ -11,7 +11,10 @@ import warnings
 from collections.abc import Iterator
 
 log = logging.getLogger("archiver.engines")
-LIBRARIES = ("img2pdf", "PIL", "pypdf", "pikepdf")
+LIBRARIES = (
+    "img2pdf", "PIL", "pypdf", "pikepdf", "openpyxl", "docx", "docxtpl", "docxcompose",
+    "fontTools", "reportlab", "py.warnings",
+)  # fmt: skip
 
 
 class _ToLog(logging.Handler):
@@ -26,6 +29,19 @@ def route_library_logs() -> None:
         if not any(isinstance(h, _ToLog) for h in lib.handlers):
             lib.addHandler(_ToLog())
         lib.propagate = False
+
+
+def for_command(verbose: bool) -> None:
+    """What a command does first: every library warning (``warnings`` included, which
+    openpyxl uses for unsupported Excel extensions) goes to the log, never to the terminal;
+    with ``-v`` the log itself is shown on stderr."""
+    logging.captureWarnings(True)  # warnings become records of the "py.warnings" logger
+    route_library_logs()
+    if verbose and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logging.getLogger("archiver").addHandler(handler)
+        logging.getLogger("archiver").setLevel(logging.DEBUG)
 
 
 @contextlib.contextmanager
