@@ -97,6 +97,9 @@ def built(
         for name in names:
             shutil.copyfile(RES / name, folder / Path(name).name)
     fx.mp4_stub(fx.folder(ws / "材料", LAW, "1", 5) / "现场录像.mp4")
+    # a download cut short: qpdf recovers a page, but nothing is drawn on it any more
+    whole = RES / "pdf" / "pdfjs-xref-command-missing.pdf"
+    fx.truncated(fx.folder(ws / "材料", LAW, "1", 5) / "下载中断.pdf", whole)
     _ledger(fx.folder(ws / "材料", LAW, "1", 4) / "监察台账.xlsx")
     before = {p: p.read_bytes() for p in (ws / "材料").rglob("*") if p.is_file()}
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
@@ -144,9 +147,10 @@ def test_every_submitted_file_is_accounted_for(built: tuple[Path, Path, dict[str
     for no, names in FILES.items():
         assert {Path(n).name for n in names} <= set(_files(report, no))
     bad = _files(report, 5)
-    assert set(bad) == {"pypdf-r4-user-password.pdf", "现场录像.mp4"}
+    assert set(bad) == {"pypdf-r4-user-password.pdf", "现场录像.mp4", "下载中断.pdf"}
     assert all(f["status"] == "failed" and f["message"] for f in bad.values())
     assert "密码" in bad["pypdf-r4-user-password.pdf"]["message"]
+    assert "空白" in bad["下载中断.pdf"]["message"]  # never a blank page in its place
     m5 = next(x for x in report["materials"] if x["material"] == 5)
     assert m5["status"] == "failed"
     for no in (1, 2, 3, 4):

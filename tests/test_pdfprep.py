@@ -290,3 +290,15 @@ def test_zip_holding_a_pdf_is_still_a_zip(tmp_path: Path) -> None:
     shutil.copyfile(Path(__file__).parent / "resources" / "images" / "pillow-hopper.jpg", photo)
     with pytest.raises(badinput.WrongContentError, match="JPEG"):
         prepare_pdf(photo, tmp_path / "out.pdf")
+
+
+def test_a_cut_off_copy_whose_recovered_pages_are_blank_is_refused(tmp_path: Path) -> None:
+    from archiver.engines.pdfprep import probe_pdf
+
+    data = (PDFS / "pdfjs-xref-command-missing.pdf").read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 2])
+    probe = probe_pdf(cut)
+    assert probe.needs_repair and probe.empty_after_repair
+    whole = probe_pdf(PDFS / "pdfjs-xref-command-missing.pdf")
+    assert not whole.empty_after_repair

@@ -220,6 +220,8 @@ class Converter:
                     return self._ofd(f, Path(tmp))
                 else:
                     prepared = prepare_pdf(f.path, out, keep_a3=self.keep_a3)
+                    if prepared.repaired and prepared.all_blank:  # the scan says so too
+                        return self._store(f, None, "PDF 已损坏(不完整),能恢复的页面都是空白")
                     if not prepared.changed:
                         return self._unchanged(f, prepared.pages, prepared.notes)
                     notes = prepared.notes

@@ -82,6 +82,7 @@ class PdfProbe:
     pages: int
     encryption: Literal["none", "owner", "open"]
     needs_repair: bool
+    empty_after_repair: bool = False  # what qpdf could recover paints nothing at all
 
 
 def probe_pdf(source: Path, *, max_bytes: int = MAX_PDF_BYTES) -> PdfProbe:
@@ -98,9 +99,10 @@ def probe_pdf(source: Path, *, max_bytes: int = MAX_PDF_BYTES) -> PdfProbe:
             pages = len(pdf.pages)
             encryption: Literal["none", "owner"] = "owner" if pdf.is_encrypted else "none"
             repaired = repaired or bool(pdf.get_warnings()) or not head.startswith(b"%PDF-")
+            empty = repaired and pages > 0 and all(is_blank(page) for page in pdf.pages)
     if pages == 0:
         raise badinput.EmptyPdfError(f"{source.name}:PDF 里没有任何页面。请原单位重新导出后提供")
-    return PdfProbe(pages, encryption, repaired)
+    return PdfProbe(pages, encryption, repaired, empty)
 
 
 def prepare_pdf(

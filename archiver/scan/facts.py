@@ -22,7 +22,7 @@ from archiver.fsutil import sha256_file
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
-FACTS_VERSION = 8  # bump when the facts or their meaning change: invalidates the cache
+FACTS_VERSION = 9  # bump when the facts or their meaning change: invalidates the cache
 # A 情况说明 of at most 2000 字 fills a few pages; a longer PDF in its folder is an
 # attachment, and reading its text (slow for CJK) would serve nothing.
 PDF_TEXT_PAGES = 6
@@ -124,6 +124,10 @@ def _pdf(path: Path, facts: FileFacts, want_text: bool) -> None:
     if probe.encryption == "open":
         facts.problem = "encrypted"
         facts.reason = "PDF 设置了打开密码"
+        return
+    if probe.empty_after_repair:  # a copy cut short: nothing of the document is left
+        facts.problem = "unreadable"
+        facts.reason = "PDF 已损坏(不完整),能恢复的页面都是空白"
         return
     facts.owner_password_only = probe.encryption == "owner"
     facts.pages = probe.pages
