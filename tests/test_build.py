@@ -561,3 +561,43 @@ def test_unwritable_output_is_reported(
     result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(blocker / "out")])
     assert result.exit_code == 6
     assert "无法" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.usefixtures("libreoffice")
+def test_an_interrupted_batch_keeps_what_it_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archiver.engines import libreoffice
+    from archiver.engines import run as run_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    ws = make_workspace(tmp_path / "ws", tmp_path / "work")
+    real_run = run_module.run
+    calls: list[list[str]] = []
+
+    def converts_then_interrupted(argv: list[Any], **kwargs: Any) -> Any:
+        done = real_run(argv, **kwargs)
+        if any(str(a).endswith(".docx") for a in argv):
+            raise KeyboardInterrupt  # Ctrl+C just after LibreOffice finished the batch
+        return done
+
+    monkeypatch.setattr(libreoffice, "run", converts_then_interrupted)
+    result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 130
+    kept = list((ws / ".archiver" / "conversions").glob("*.lo.pdf"))
+    assert kept  # what the interrupted batch had finished waits in the cache
+
+    def counting(argv: list[Any], **kwargs: Any) -> Any:
+        calls.append([str(a) for a in argv if "archiver-conv-" in str(a)])  # inputs only
+        return real_run(argv, **kwargs)
+
+    monkeypatch.setattr(libreoffice, "run", counting)
+    resumed = tmp_path / "resumed"
+    assert CliRunner().invoke(cli, ["build", str(ws), "--out", str(resumed)]).exit_code == 0
+    assert not any(calls), calls  # nothing the interrupted build finished is converted again
+    assert not list((ws / ".archiver" / "conversions").glob("*.lo.*"))
+    shutil.rmtree(ws / ".archiver")
+    clean = tmp_path / "clean"
+    assert CliRunner().invoke(cli, ["build", str(ws), "--out", str(clean)]).exit_code == 0
+    for name in ("01_政府职能依法全面履行.pdf", "02_制度体系完善.pdf"):
+        assert (resumed / name).read_bytes() == (clean / name).read_bytes(), name

@@ -20,6 +20,7 @@ timeouts, which may be passing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -36,7 +37,6 @@ from archiver.scan.inventory import ScannedFile
 
 OFFICE = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx", "ppt")
 IMAGES = ("jpg", "png", "tif", "bmp", "gif", "webp", "heic")
-BATCH = 40  # most files in one LibreOffice process
 CONVERSION_VERSION = 3  # bump when our own conversion steps change
 OFD_RENDERER = 1  # bump when engines.ofd draws differently
 
@@ -231,6 +231,43 @@ class Converter:
                 return self._store(f, None, f"{type(exc).__name__}: {exc}")
             return self._store(f, out, None, notes=notes)
 
+    def _keep_finished(
+        self,
+        ready: dict[Path, Path],
+        sources: dict[Path, ScannedFile],
+        notes: dict[Path, list[str]],
+        outdir: Path,
+    ) -> None:
+        """A long batch stopped by Ctrl+C: its finished PDFs wait in the cache (``.lo.pdf``),
+        raw, for the next build to prepare and keep (nothing is lost but the file at work)."""
+        for path, src in ready.items():
+            pdf = outdir / f"{path.stem}.pdf"
+            f = sources[src]
+            if not libreoffice.complete_pdf(pdf) or f.facts is None:
+                continue
+            key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
+            with contextlib.suppress(OSError, ArchiverError):
+                copy_atomic(pdf, self.cache / f"{key}.lo.pdf")
+                text = json.dumps(notes.get(src, []), ensure_ascii=False)
+                (self.cache / f"{key}.lo.json").write_text(text, encoding="utf-8")
+
+    def _resumed(self, f: ScannedFile, work: Path) -> Converted | None:
+        """The PDF an interrupted build kept for ``f``, now prepared and cached as usual."""
+        assert f.facts is not None
+        key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
+        raw, meta = self.cache / f"{key}.lo.pdf", self.cache / f"{key}.lo.json"
+        if not (raw.is_file() and meta.is_file()):
+            return None
+        try:
+            notes = [str(n) for n in json.loads(meta.read_text(encoding="utf-8"))]
+        except (OSError, ValueError):
+            return None
+        pdf, paper = self._paper(raw, work)
+        done = self._store(f, pdf, None, notes=[*notes, *paper])
+        raw.unlink(missing_ok=True)
+        meta.unlink(missing_ok=True)
+        return done
+
     def _prepare(
         self, sources: dict[Path, ScannedFile], work: Path
     ) -> tuple[dict[Path, Path], dict[Path, list[str]]]:
@@ -280,10 +317,10 @@ class Converter:
     def _convert_office(
         self, files: list[ScannedFile], todo: dict[str, list[ScannedFile]]
     ) -> dict[str, Converted]:
-        # one long batch per worker amortises LibreOffice's ~1 s start-up; capped so that a
-        # file that hangs costs at most one batch's time before the per-file retries
-        size = max(1, min(BATCH, -(-len(files) // self.jobs)))
-        batches = [files[i : i + size] for i in range(0, len(files), size)]
+        # one long batch per core: LibreOffice starts once per core (a start costs ~1 s, a
+        # light file ~0.1 s); largest files first, each to the least loaded batch, so the
+        # cores finish together. A file that hangs or crashes costs only itself (convert_batch)
+        batches = balanced(files, self.jobs)
         out: dict[str, Converted] = {}
 
         def work(batch: list[ScannedFile]) -> dict[str, Converted]:
@@ -302,6 +339,12 @@ class Converter:
             work = Path(tmp)
             sources: dict[Path, ScannedFile] = {}
             for f in batch:
+                kept = self._resumed(f, work)
+                if kept is not None:  # converted by a build that was interrupted
+                    results[f.rel] = kept
+                    assert f.facts is not None
+                    self.progress(len(todo[f.facts.sha256]))
+                    continue
                 assert f.facts is not None
                 src = work / "in" / f"{f.facts.sha256[:32]}{_suffix(f)}"
                 src.parent.mkdir(exist_ok=True)
@@ -310,6 +353,8 @@ class Converter:
                 else:
                     shutil.copyfile(f.path, src)
                 sources[src] = f
+            if not sources:
+                return results
             ready, prep_notes = self._prepare(sources, work)
             try:
                 converted = libreoffice.convert_batch(
@@ -320,6 +365,9 @@ class Converter:
                 )
             except ArchiverError as exc:
                 converted = [libreoffice.ConversionResult(s, None, exc.message) for s in ready]
+            except BaseException:  # interrupted: keep what LibreOffice finished for next time
+                self._keep_finished(ready, sources, prep_notes, work / "out")
+                raise
             for res in converted:
                 src = ready[res.source]
                 f = sources[src]
@@ -335,6 +383,21 @@ class Converter:
                 assert f.facts is not None
                 self.progress(len(todo[f.facts.sha256]))
         return results
+
+
+def balanced(files: list[ScannedFile], jobs: int) -> list[list[ScannedFile]]:
+    """``files`` in at most ``jobs`` batches of about equal size in bytes, largest first."""
+
+    def size(f: ScannedFile) -> int:
+        return f.facts.size if f.facts else 0
+
+    loads = [0] * max(1, jobs)
+    batches: list[list[ScannedFile]] = [[] for _ in loads]
+    for f in sorted(files, key=size, reverse=True):
+        i = loads.index(min(loads))
+        batches[i].append(f)
+        loads[i] += size(f)
+    return [b for b in batches if b]
 
 
 def _kind(f: ScannedFile) -> str:

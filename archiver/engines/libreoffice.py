@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,10 +84,12 @@ def convert_batch(
 ) -> list[ConversionResult]:
     """Convert ``sources`` into ``outdir`` with one soffice process and a private profile.
 
-    Each source must have a distinct stem (the output is ``outdir/<stem>.pdf``). When the batch
-    fails or times out (``batch_timeout``, by default ``timeout`` + 5 s per file), the files
-    without output are retried one by one with ``timeout`` each, so a bad file costs only
-    itself.
+    Each source must have a distinct stem (the output is ``outdir/<stem>.pdf``). A batch may be
+    long (a whole build's share of one core): the process is stopped when one file takes longer
+    than ``timeout`` (no new output for that long) or the whole exceeds ``batch_timeout`` (by
+    default ``timeout`` + 5 s per file). LibreOffice converts in order, so after a crash or a
+    hang the first file without output is set aside and a new process goes on with the rest;
+    each file set aside is then tried once alone, so a bad file costs only itself.
     """
     if not sources:
         return []
@@ -96,29 +98,50 @@ def convert_batch(
     stems = [s.stem for s in sources]
     if len(set(stems)) != len(stems):
         raise ArchiverError("内部错误:同一批转换的文件名(不含扩展名)必须互不相同")
-    whole = batch_timeout if batch_timeout is not None else timeout + 5 * len(sources)
     spec = f"{target}:writer_pdf_Export:{pdf_options}" if pdf_options else target
-    error, timed_out = _run_soffice(exe, list(sources), outdir, whole, spec)
-    results = []
-    missing = []
-    for src in sources:
-        pdf = outdir / f"{src.stem}.{target}"
-        if _complete(pdf):
-            results.append(ConversionResult(src, pdf, None))
+
+    def output(src: Path) -> Path:
+        return outdir / f"{src.stem}.{target}"
+
+    remaining = list(sources)
+    set_aside: list[tuple[Path, str | None, bool]] = []  # (file, error, timed out)
+    while remaining:
+        whole = batch_timeout if batch_timeout is not None else timeout + 5 * len(remaining)
+        error, timed_out = _run_soffice(
+            exe, remaining, outdir, whole, spec, stall=_outputs(remaining, output, timeout)
+        )
+        left = [s for s in remaining if not _complete(output(s))]
+        if error is None or not left:
+            set_aside += [(s, None, False) for s in left]  # exit 0 but no output: try alone
+            break
+        set_aside.append((left[0], error, timed_out))
+        remaining = left[1:]
+    results = [ConversionResult(s, output(s), None) for s in sources if _complete(output(s))]
+    for src, error, timed_out in set_aside:
+        if len(sources) > 1 or error is None:
+            error, timed_out = _run_soffice(exe, [src], outdir, timeout, spec)
+        if _complete(output(src)):
+            results.append(ConversionResult(src, output(src), None))
         else:
-            missing.append(src)
-    if len(sources) > 1 or error is None:
-        for src in missing:
-            err, late = _run_soffice(exe, [src], outdir, timeout, spec)
-            pdf = outdir / f"{src.stem}.{target}"
-            if _complete(pdf):
-                results.append(ConversionResult(src, pdf, None))
-            else:
-                results.append(ConversionResult(src, None, err or "未生成 PDF", late))
-    else:
-        results += [ConversionResult(s, None, error, timed_out) for s in missing]
+            results.append(ConversionResult(src, None, error or "未生成 PDF", timed_out))
     order = {s: i for i, s in enumerate(sources)}
     return sorted(results, key=lambda r: order[r.source])
+
+
+def _outputs(
+    sources: list[Path], output: Callable[[Path], Path], seconds: float
+) -> tuple[Callable[[], int], float]:
+    """Progress of a batch for ``run``'s stall watch: how many outputs exist so far."""
+
+    def count() -> int:
+        return sum(1 for s in sources if output(s).exists())
+
+    return count, seconds
+
+
+def complete_pdf(pdf: Path) -> bool:
+    """Exists and was written to the end (a killed process leaves no %%EOF)."""
+    return _complete(pdf)
 
 
 def _complete(pdf: Path) -> bool:
@@ -135,7 +158,12 @@ def _complete(pdf: Path) -> bool:
 
 
 def _run_soffice(
-    exe: Path, sources: list[Path], outdir: Path, timeout: float, target: str
+    exe: Path,
+    sources: list[Path],
+    outdir: Path,
+    timeout: float,
+    target: str,
+    stall: tuple[Callable[[], int], float] | None = None,
 ) -> tuple[str | None, bool]:
     """Run one soffice process; return (error message or None, whether it timed out)."""
     # a killed child may still be writing its profile while it goes: cleaning is best effort
@@ -161,7 +189,7 @@ def _run_soffice(
             env = fontconfig_env()
             for name in ("TMP", "TEMP") if os.name == "nt" else ("TMPDIR",):
                 env[name] = tempfile.gettempdir()  # the run's folder (scratch.run_folder)
-            run(argv, timeout=timeout, env=env)
+            run(argv, timeout=timeout, env=env, stall=stall)
         except MissingProgramError:
             raise
         except ProgramTimeoutError as exc:

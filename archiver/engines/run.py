@@ -16,7 +16,8 @@ import contextlib
 import logging
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +42,13 @@ def run(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     check: bool = True,
+    stall: tuple[Callable[[], int], float] | None = None,
 ) -> Completed:
-    """Run ``argv`` and wait at most ``timeout`` seconds."""
+    """Run ``argv`` and wait at most ``timeout`` seconds.
+
+    ``stall``: (a measure of progress, seconds); the program is also stopped when the measure
+    has not changed for that long (a batch converter stuck on one file).
+    """
     args = [str(a) for a in argv]
     log.debug("run: %s (timeout %ss)", " ".join(args), timeout)
     kwargs: dict[str, object] = {}
@@ -70,10 +76,18 @@ def run(
     except OSError as exc:
         raise ExternalProgramError(f"无法启动 {args[0]}:{exc.strerror or exc}") from exc
     try:
-        out, err = proc.communicate(timeout=timeout)
+        if stall is None:
+            out, err = proc.communicate(timeout=timeout)
+        else:
+            out, err = _communicate_watching(proc, timeout, *stall)
     except subprocess.TimeoutExpired as exc:
         children.kill_group(proc)
         proc.communicate()
+        if isinstance(exc, _Stalled):
+            raise ProgramTimeoutError(
+                f"{Path(args[0]).name} 处理一个文件超过 {stall[1] if stall else 0:g} 秒"
+                "仍未完成,已终止"
+            ) from exc
         raise ProgramTimeoutError(
             f"{Path(args[0]).name} 运行超过 {timeout:g} 秒仍未结束,已终止"
         ) from exc
@@ -98,3 +112,30 @@ def run(
             f"{Path(args[0]).name} 运行失败(退出码 {proc.returncode}):{tail}"
         )
     return result
+
+
+class _Stalled(subprocess.TimeoutExpired):
+    """No progress for the stall time (a subclass, so the timeout path handles it)."""
+
+
+POLL = 0.5  # seconds between two looks at the progress of a watched program
+
+
+def _communicate_watching(
+    proc: subprocess.Popen[bytes], timeout: float, progress: Callable[[], int], seconds: float
+) -> tuple[bytes, bytes]:
+    deadline = time.monotonic() + timeout
+    last, since = progress(), time.monotonic()
+    while True:
+        now = time.monotonic()
+        try:
+            return proc.communicate(timeout=max(0.01, min(POLL, deadline - now)))
+        except subprocess.TimeoutExpired:
+            now = time.monotonic()
+            if now >= deadline:
+                raise
+            current = progress()
+            if current != last:
+                last, since = current, now
+            elif now - since > seconds:
+                raise _Stalled(proc.args, seconds) from None

@@ -148,3 +148,14 @@ def test_a_broken_file_beside_a_good_one_keeps_its_place() -> None:
         ("3 目录", "file"),
     ]
     assert sec.status == "included"
+
+
+def test_conversion_batches_are_balanced_largest_first() -> None:
+    from archiver.binding.convert import balanced
+
+    lay = f.layout()
+    files = [f.placed(lay, LAW, "1", f"{n}.docx", f.facts("docx", size=n)) for n in (9, 1, 5, 4, 3)]
+    batches = balanced(files, 2)
+    assert [[x.facts.size for x in b if x.facts] for b in batches] == [[9, 3], [5, 4, 1]]
+    assert balanced(files, 8)[0][0].facts == files[0].facts and len(balanced(files, 8)) == 5
+    assert balanced([], 2) == []
