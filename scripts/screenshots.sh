@@ -20,7 +20,7 @@ page=$(.venv/bin/python - "$tmp/out/00_索引卷.pdf" <<'PY'
 import sys
 from pypdf import PdfReader
 pages = PdfReader(sys.argv[1]).pages
-print(next(i for i, p in enumerate(pages, 1) if "总目录" in p.extract_text().replace(" ", "")))
+print(next(i for i, p in enumerate(pages, 1) if "牵头单位" in p.extract_text().replace(" ", "")))
 PY
 )
 pdftoppm -r 50 -f "$page" -l "$page" -png -singlefile "$tmp/out/00_索引卷.pdf" docs/images/index-page
