@@ -20,7 +20,7 @@ from archiver.cli.base import Group
 @click.version_option(
     __version__, "-V", "--version", message="archiver %(version)s", help="显示版本号并退出。"
 )
-@click.option("-v", "--verbose", is_flag=True, help="出错时显示详细的技术信息(调用栈)。")
+@click.option("-v", "--verbose", is_flag=True, help="显示运行日志;出错时显示详细的技术信息(调用栈)。")
 def cli(verbose: bool) -> None:
     """archiver:把法治政府建设示范创建材料整理成经过检查、带索引和页码的档案。
 
