@@ -25,7 +25,8 @@ from archiver.scan.inventory import ScannedFile
 from archiver.textutil import leads_text
 from archiver.workspace.layout import material_key
 
-DocKind = Literal["file", "missing", "failed", "pointer"]
+# withdrawn / blank: frozen builds only (a removed file's pages; a shorter replacement's rest)
+DocKind = Literal["file", "missing", "failed", "pointer", "withdrawn", "blank"]
 SectionStatus = Literal["included", "missing", "failed", "pointer"]
 
 
@@ -44,6 +45,8 @@ class Doc:
     identity: str = ""  # names that PDF's content (source hash or cache key)
     target: MaterialRef | None = None  # for pointers: the material pointed to
     first_page: int = 0  # its first page number in its part, once numbered
+    change: str = ""  # frozen builds: added / replaced / withdrawn / blank since the freeze
+    since: str = ""  # frozen builds: ISO date of that change
 
     def bind(self, pdf: str, pages: int, identity: str) -> None:
         """The PDF that stands for this document in the volume (converted or rendered)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from archiver import __version__
+from archiver.binding.freeze import FrozenInfo, PrintedPart
 from archiver.binding.parts import Location, Part
 from archiver.binding.plan import BuildPlan, Doc
 from archiver.manifest.model import MaterialRef
@@ -80,6 +81,7 @@ class FileEntry:
     last_page: int
     status: FileStatus
     message: str
+    labels: list[str] = field(default_factory=list)  # printed page numbers ("15-1" when frozen)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +91,7 @@ class FileEntry:
             "last_page": self.last_page,
             "status": self.status,
             "message": self.message,
+            "labels": self.labels,
         }
 
     @classmethod
@@ -101,6 +104,7 @@ class FileEntry:
             int(data.get("last_page", 0)),
             status,
             str(data.get("message", "")),
+            [str(x) for x in data.get("labels", [])],
         )
 
 
@@ -127,6 +131,8 @@ class MaterialEntry:
     files: list[FileEntry] = field(default_factory=list)
     same_as: MaterialRef | None = None  # shared: the material whose pages these are
     pointer: PointerEntry | None = None  # shared: the pointer page of this indicator
+    first_label: str = ""  # the printed numbers of first_page / last_page ("15-1" when frozen)
+    last_label: str = ""
 
     def to_json(self) -> dict[str, Any]:
         head: dict[str, Any] = {
@@ -135,7 +141,13 @@ class MaterialEntry:
             "text": self.text,
             "units": self.units,
         }
-        place = {"volume": self.volume, "first_page": self.first_page, "last_page": self.last_page}
+        place = {
+            "volume": self.volume,
+            "first_page": self.first_page,
+            "last_page": self.last_page,
+            "first_label": self.first_label,
+            "last_label": self.last_label,
+        }
         files = [f.to_json() for f in self.files]
         if self.status == "not_required":
             return {**head, "status": self.status, **place, "files": files}
@@ -168,6 +180,8 @@ class MaterialEntry:
             files=[FileEntry.from_json(f) for f in data.get("files", [])],
             same_as=MaterialRef(str(same["indicator"]), int(same["material"])) if same else None,
             pointer=PointerEntry(str(pointer["volume"]), int(pointer["page"])) if pointer else None,
+            first_label=str(data.get("first_label") or ""),
+            last_label=str(data.get("last_label") or ""),
         )
 
 
@@ -186,6 +200,8 @@ class BuildReport:
     explanations: list[str] = field(default_factory=list)  # 情况说明汇编 files
     index: dict[str, str] = field(default_factory=dict)  # {"pdf": …, "docx": …}
     has_previous: bool = False
+    layout: list[PrintedPart] = field(default_factory=list)  # every page's printed number
+    frozen: FrozenInfo | None = None  # set when built frozen (定稿)
 
     def count(self, status: MaterialStatus) -> int:
         return sum(1 for m in self.materials if m.status == status)
@@ -215,6 +231,8 @@ class BuildReport:
             "explanations": self.explanations,
             "index": self.index,
             "has_previous": self.has_previous,
+            "frozen": self.frozen.to_json() if self.frozen else None,
+            "layout": [p.to_json() for p in self.layout],
         }
 
     @classmethod
@@ -234,6 +252,8 @@ class BuildReport:
             explanations=list(data.get("explanations", [])),
             index=dict(data.get("index", {})),
             has_previous=bool(data.get("has_previous", False)),
+            layout=[PrintedPart.from_json(p) for p in data.get("layout", [])],
+            frozen=FrozenInfo.from_json(data["frozen"]) if data.get("frozen") else None,
         )
 
 
@@ -248,6 +268,7 @@ def file_entry(part: Part, doc: Doc) -> FileEntry:
         last,
         "included" if included else "failed",
         doc.message,
+        [part.page_label(first + i) for i in range(max(doc.pages, 1))],
     )
 
 
@@ -270,6 +291,8 @@ def material_entries(
                 first_page=where.first if where else None,
                 last_page=where.last if where else None,
                 files=files,
+                first_label=where.part.page_label(where.first) if where else "",
+                last_label=where.part.page_label(where.last) if where else "",
             )
             if section.status == "pointer":
                 entry.status = "shared"
@@ -320,6 +343,8 @@ def summary_text(report: BuildReport) -> str:
         changed = "、".join(report.changed_since_previous) or "无"
     else:
         changed = "(首次组卷,没有可比较的上次结果)"
+    if report.frozen is not None:
+        lines += ["", *report.frozen.summary_lines()]
     lines += [
         "",
         f"材料:已装订 {n['included']} 份,暂缺 {n['missing']} 份,"
