@@ -183,7 +183,23 @@ def test_bad_input_and_undo(scenario: Any, tmp_path: Path) -> None:
     stray.mkdir()
     bad = runner.invoke(cli, ["freeze", str(stray), "--workspace", str(ws)])
     assert bad.exit_code != 0 and "不是组卷结果" in bad.output
-    undo = runner.invoke(cli, ["freeze", "--undo", "--workspace", str(ws)])
-    assert undo.exit_code == 0 and "已取消定稿" in undo.output
+    manifest = ws.parent / "manifest.yaml"
+    original = manifest.read_bytes()
+    manifest.write_bytes(original + "# 定稿后改动\n".encode())
+    try:
+        changed = runner.invoke(cli, ["build", str(ws), "--out", str(tmp_path / "o")])
+        assert changed.exit_code != 0 and "指标清单已改变" in changed.output
+        assert not (tmp_path / "o").exists()
+    finally:
+        manifest.write_bytes(original)
+    renumbered = tmp_path / "renumbered"
+    res = runner.invoke(cli, ["build", str(ws), "--out", str(renumbered), "--renumber"])
+    assert res.exit_code == 0 and "已取消定稿" in res.output
+    labels = PdfReader(str(renumbered / VOL1)).page_labels
+    numbered = [lab for lab in labels if re.fullmatch(r"\d+(-\d+)?", lab)]
+    assert numbered == [str(i) for i in range(1, len(numbered) + 1)]
+    assert not (renumbered / "补页").exists()
     kept = list((ws / ".archiver").glob("frozen-undone-*.json"))
     assert kept, "the frozen record is set aside, never deleted"
+    undo = runner.invoke(cli, ["freeze", "--undo", "--workspace", str(ws)])
+    assert undo.exit_code == 0 and "没有定稿" in undo.output
