@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tests.test_build import EPOCH, make_workspace, pdftext
 
 LAW = "局法规调研科"
 VOL1 = "01_政府职能依法全面履行.pdf"
+REAL_PDF = Path(__file__).parent / "resources" / "freeze" / "two-different-pages.pdf"
 
 
 def pages_pdf(path: Path, markers: list[str], work: Path) -> Path:
@@ -60,7 +62,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, libreoffice: Path) -> Ite
         (m1 / "清单10.pdf").unlink()  # removed
         (m1 / "清单2.pdf").unlink()  # replaced by a longer version (1 → 3 pages)
         pages_pdf(m1 / "清单2.pdf", ["MARK-NEW-A1", "MARK-NEW-A2", "MARK-NEW-A3"], base / "w")
-        pages_pdf(m1 / "清单30.pdf", ["MARK-ADD-C1", "MARK-ADD-C2"], base / "w")  # added
+        shutil.copyfile(REAL_PDF, m1 / "清单30.pdf")  # added: 2 pages by Google Docs
         res = runner.invoke(cli, ["build", str(ws), "--out", str(second)])
         assert res.exit_code == 0, res.output
         yield ws, first, second, frozen_msg, res.output
@@ -112,7 +114,8 @@ def test_new_pages_carry_sub_page_numbers_in_labels_and_stamps(scenario: Any) ->
         i = labels.index(label)
         corner = pdftext(pdf, i + 1, (595 - 130, 0, 130, 80)).split()
         assert corner == [label]  # the stamp prints the sub-page number
-    assert "MARK-ADD-C2" in pdftext(pdf, labels.index(f"{b}-2") + 1)
+    body = pdftext(pdf, labels.index(f"{b}-2") + 1, (0, 45, 595, 790)).split()
+    assert body == pdftext(REAL_PDF, 2).split()  # the added file's second page
 
 
 def test_supplement_holds_exactly_the_pages_to_print(scenario: Any) -> None:
