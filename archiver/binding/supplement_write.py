@@ -12,7 +12,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from archiver.binding.supplement import Insertion, PartSupplement
+from archiver.binding.supplement import PartSupplement
 from archiver.engines import libreoffice
 from archiver.errors import ExternalProgramError
 
@@ -106,7 +106,3 @@ def write_list(
     shutil.move(str(res.pdf), folder / LIST_PDF)
     shutil.rmtree(work, ignore_errors=True)
     return [LIST_DOCX, LIST_PDF]
-
-
-def describe(ins: Insertion) -> str:
-    return f"{ins.what}:{ins.after}" + (f",取出{'、'.join(ins.remove)}" if ins.remove else "")
