@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from archiver.binding.freezeplan import label_ranges
 from archiver.binding.parts import Part
 from archiver.binding.render import RenderJob
 from archiver.binding.stamp import Stamper
@@ -59,12 +60,21 @@ def write_part(
 
     stamper = Stamper(writer, font_pdf, position)
     for i in range(n_docs):
-        stamper.stamp(writer.pages[first_doc + i], i + 1)
+        stamper.stamp(writer.pages[first_doc + i], part.page_label(i + 1))
 
     roman, decimal = PageLabelStyle.LOWERCASE_ROMAN, PageLabelStyle.DECIMAL
     if n_front:
         writer.set_page_label(0, n_front - 1, style=roman, start=1)
-    if n_docs:
+    if n_docs and part.labels:  # frozen: kept numbers and sub-pages (“15-1”)
+        for first, last, prefix, start in label_ranges(part.labels[:n_docs]):
+            writer.set_page_label(
+                first_doc + first,
+                first_doc + last,
+                style=decimal,
+                prefix=prefix or None,
+                start=start,
+            )
+    elif n_docs:
         writer.set_page_label(first_doc, first_doc + n_docs - 1, style=decimal, start=1)
     writer.set_page_label(first_doc + n_docs, total - 1, style=decimal, prefix="备考", start=1)
 

@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.binding.batches import balanced, copy_suffix, kind_of, office_error, text_to_docx
 from archiver.engines import libreoffice
 from archiver.errors import ArchiverError
 from archiver.fsutil import copy_atomic
@@ -278,7 +279,7 @@ class Converter:
         from archiver.engines.officeprep import PreparedOffice, prepare_batch
 
         pairs = [
-            (src, "docx" if f.facts and f.facts.kind == "txt" else _kind(f))
+            (src, "docx" if f.facts and f.facts.kind == "txt" else kind_of(f))
             for src, f in sources.items()
         ]
         prepared = prepare_batch(pairs, work / "prep", timeout=self.timeout)
@@ -346,10 +347,10 @@ class Converter:
                     self.progress(len(todo[f.facts.sha256]))
                     continue
                 assert f.facts is not None
-                src = work / "in" / f"{f.facts.sha256[:32]}{_suffix(f)}"
+                src = work / "in" / f"{f.facts.sha256[:32]}{copy_suffix(f)}"
                 src.parent.mkdir(exist_ok=True)
                 if f.facts.kind == "txt":
-                    _text_to_docx(f.path, src)
+                    text_to_docx(f.path, src)
                 else:
                     shutil.copyfile(f.path, src)
                 sources[src] = f
@@ -375,7 +376,7 @@ class Converter:
                 results[f.rel] = self._store(
                     f,
                     pdf,
-                    _office_error(res.error),
+                    office_error(res.error),
                     remember_failure=not res.timed_out,
                     notes=[*prep_notes.get(src, []), *notes],
                     timed_out=res.timed_out,
@@ -383,54 +384,3 @@ class Converter:
                 assert f.facts is not None
                 self.progress(len(todo[f.facts.sha256]))
         return results
-
-
-def balanced(files: list[ScannedFile], jobs: int) -> list[list[ScannedFile]]:
-    """``files`` in at most ``jobs`` batches of about equal size in bytes, largest first."""
-
-    def size(f: ScannedFile) -> int:
-        return f.facts.size if f.facts else 0
-
-    loads = [0] * max(1, jobs)
-    batches: list[list[ScannedFile]] = [[] for _ in loads]
-    for f in sorted(files, key=size, reverse=True):
-        i = loads.index(min(loads))
-        batches[i].append(f)
-        loads[i] += size(f)
-    return [b for b in batches if b]
-
-
-def _kind(f: ScannedFile) -> str:
-    assert f.facts is not None
-    return f.facts.kind
-
-
-def _suffix(f: ScannedFile) -> str:
-    assert f.facts is not None
-    kind = f.facts.kind
-    if kind == "txt":
-        return ".docx"
-    if kind in ("wps", "et"):
-        return "." + kind
-    return f.path.suffix.lower() or f".{kind}"
-
-
-def _office_error(error: str | None) -> str | None:
-    if error is None:
-        return None
-    return f"LibreOffice 转换失败:{error}"
-
-
-def _text_to_docx(source: Path, out: Path) -> None:
-    from docx import Document
-
-    from archiver.export import gbstyle as g
-    from archiver.wordcount import read_text_file
-
-    doc = Document()
-    g.set_style_font(doc.styles["Normal"], g.FANGSONG, g.SIZE_XIAO4)
-    g.set_document_language(doc)
-    g.page_setup(doc.sections[0])
-    for line in read_text_file(source).splitlines():
-        doc.add_paragraph(line)
-    doc.save(str(out))

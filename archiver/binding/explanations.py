@@ -53,10 +53,10 @@ def plan_compilations(parts: list[Part], org: str) -> list[Compilation]:
                     continue
                 entries = []
                 for doc in s.docs:
+                    if doc.kind in ("withdrawn", "blank"):  # frozen builds: nothing to compile
+                        continue
                     first, last = part.page_range(doc)
-                    where = (
-                        f"{part.label}第 {first}" + (f"–{last}" if last != first else "") + " 页"
-                    )
+                    where = f"{part.label}第 {part.range_text(first, last, '–')} 页"
                     src = doc.source
                     if doc.kind == "file" and src and src.facts and src.facts.kind == "docx":
                         entries.append(Entry("docx", doc.title, str(src.path)))

@@ -43,6 +43,11 @@ def _pages(first: int | None, last: int | None) -> str:
     return f"{first}" if first == last or last is None else f"{first}–{last}"
 
 
+def _labels(first: str, last: str) -> str:
+    """A frozen range with sub-pages: “15-1” or “15-1–15-3”."""
+    return first if first == last or not last else f"{first}–{last}"
+
+
 def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str, Any]:
     manifest: Manifest = ws.manifest
     level = ws.config.level
@@ -82,6 +87,8 @@ def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str
                 target = None
                 if volume is not None and entry is not None and entry.first_page is not None:
                     text = _pages(entry.first_page, entry.last_page)
+                    if entry.first_label:  # the printed numbers (frozen: “15-1”)
+                        text = _labels(entry.first_label, entry.last_label)
                     index = volume.front_pages + entry.first_page - 1
                     # in Word the cell opens the volume file; in the PDF, the page itself
                     pages = Link(text, quote(volume.file), size=9)
@@ -195,7 +202,7 @@ def write_index(
     return {"pdf": INDEX_PDF, "docx": INDEX_DOCX}
 
 
-_PAGES = re.compile(r"^\d+(–\d+)?$")
+_PAGES = re.compile(r"^\d+(-\d+)?(–\d+(-\d+)?)?$")  # 7, 7–9, 15-1–15-3
 
 
 def _page_cells(reader: Any) -> list[tuple[int, str, float, float, float]]:

@@ -19,6 +19,7 @@ from archiver.workspace.layout import Layout
 PLACEHOLDER_TEMPLATE = "占位页.docx"
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+FROZEN_NOTES = {"added": ";{}补充", "replaced": ";{}更换", "withdrawn": ";{}撤出"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ def contents_job(info: VolumeInfo, part: Part) -> RenderJob:
             title = doc.title
             if doc.kind != "file":
                 title = f"[{doc.title}]"  # a title written by the filer goes in [ ]
+            if doc.change:  # frozen builds: 补充 / 更换 / 撤出, with the date
+                note += FROZEN_NOTES.get(doc.change, "").format(doc.since)
             rows.append(
                 {
                     "no": str(len(rows) + 1),
@@ -89,7 +92,7 @@ def contents_job(info: VolumeInfo, part: Part) -> RenderJob:
                     "author": doc.unit,
                     "title": title,
                     "date": doc.date,
-                    "pages": str(first) if first == last else f"{first}-{last}",
+                    "pages": part.range_text(first, last),
                     "note": note,
                 }
             )
@@ -152,6 +155,7 @@ def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
         notes.append(
             "不需提供材料的指标:" + "、".join(f"第{i.id}项" for i in part.no_material) + "。"
         )
+    notes += part.notes  # frozen builds: 补充 / 更换 / 移出 since the freeze
     return RenderJob(
         "备考表.docx",
         {
@@ -224,6 +228,7 @@ def pointer_job(doc: Doc, section: Section, where: Location | None) -> RenderJob
     place = "(该材料暂缺)"
     if where is not None:
         pages = str(where.first) if where.first == where.last else f"{where.first}–{where.last}"
+        pages = where.part.range_text(where.first, where.last, "–")
         place = f"{where.part.label}《{where.part.volume.category.label}》第 {pages} 页"
     lines = [
         f"第{section.indicator.id}项 材料({section.material.no}):{section.material.text}",

@@ -37,6 +37,7 @@ def part_key(part: Part, front: list[RenderJob], back: RenderJob, font: Path, po
             for s in part.sections
         ],
         "label": part.label,
+        "page_labels": part.labels,
     }
     blob = json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:40]

@@ -20,6 +20,9 @@ class Part:
     count: int  # parts in the volume
     sections: list[Section] = field(default_factory=list)
     no_material: list[Indicator] = field(default_factory=list)
+    # the printed label of each document page (frozen builds: "15-1"); empty means 1, 2, 3…
+    labels: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # extra 备考表 lines (补充/移出)
 
     @property
     def file_name(self) -> str:
@@ -45,6 +48,19 @@ class Part:
     def page_range(self, doc: Doc) -> tuple[int, int]:
         """The printed page numbers of one of this part's documents (a placeholder has one)."""
         return doc.first_page, doc.last_page
+
+    def page_label(self, page: int) -> str:
+        """The printed number of document page ``page`` (1-based position in the part)."""
+        if self.labels and 0 < page <= len(self.labels):
+            return self.labels[page - 1]
+        return str(page)
+
+    def range_text(self, first: int, last: int, dash: str = "-") -> str:
+        """“7”, “7-9”, or with sub-pages “15-1–15-2” (an en dash, so the range reads)."""
+        a, b = self.page_label(first), self.page_label(last)
+        if a == b:
+            return a
+        return f"{a}{'–' if '-' in a + b else dash}{b}"
 
 
 def split_parts(plan: BuildPlan, cap: int) -> list[Part]:

@@ -27,7 +27,8 @@ from archiver.scan.inventory import ScannedFile
 from archiver.textutil import leads_text
 from archiver.workspace.layout import material_key
 
-DocKind = Literal["file", "missing", "failed", "pointer"]
+# withdrawn / blank: frozen builds only (a removed file's pages; a shorter replacement's rest)
+DocKind = Literal["file", "missing", "failed", "pointer", "withdrawn", "blank"]
 SectionStatus = Literal["included", "missing", "failed", "pointer"]
 
 
@@ -47,6 +48,8 @@ class Doc:
     target: MaterialRef | None = None  # for pointers: the material pointed to
     first_page: int = 0  # its first page number in its part, once numbered
     notes: tuple[str, ...] = ()  # what preparing it for print changed (repaired, put on A4 …)
+    change: str = ""  # frozen builds: added / replaced / withdrawn / blank since the freeze
+    since: str = ""  # frozen builds: ISO date of that change
 
     def bind(self, pdf: str, pages: int, identity: str, notes: tuple[str, ...] = ()) -> None:
         """The PDF that stands for this document in the volume (converted or rendered)."""
@@ -72,7 +75,10 @@ class Section:
 
     @property
     def status(self) -> SectionStatus:
-        kinds = {d.kind for d in self.docs}
+        # stand-in pages of a frozen build (withdrawn, blank) say nothing of the material
+        kinds = {d.kind for d in self.docs if d.kind not in ("withdrawn", "blank")}
+        if not kinds:
+            return "missing"
         if "pointer" in kinds:
             return "pointer"
         if "missing" in kinds:

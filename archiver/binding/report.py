@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from archiver import __version__
+from archiver.binding.freeze import FrozenInfo, PrintedPart
 from archiver.binding.parts import Location, Part
 from archiver.binding.plan import BuildPlan, Doc
 from archiver.manifest.model import MaterialRef
@@ -81,6 +82,7 @@ class FileEntry:
     status: FileStatus
     message: str
     notes: list[str] = field(default_factory=list)  # what preparing it for print changed
+    labels: list[str] = field(default_factory=list)  # printed page numbers ("15-1" when frozen)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +93,7 @@ class FileEntry:
             "status": self.status,
             "message": self.message,
             "notes": self.notes,
+            "labels": self.labels,
         }
 
     @classmethod
@@ -104,6 +107,7 @@ class FileEntry:
             status,
             str(data.get("message", "")),
             [str(n) for n in data.get("notes", [])],
+            [str(x) for x in data.get("labels", [])],
         )
 
 
@@ -130,6 +134,8 @@ class MaterialEntry:
     files: list[FileEntry] = field(default_factory=list)
     same_as: MaterialRef | None = None  # shared: the material whose pages these are
     pointer: PointerEntry | None = None  # shared: the pointer page of this indicator
+    first_label: str = ""  # the printed numbers of first_page / last_page ("15-1" when frozen)
+    last_label: str = ""
 
     def to_json(self) -> dict[str, Any]:
         head: dict[str, Any] = {
@@ -138,7 +144,13 @@ class MaterialEntry:
             "text": self.text,
             "units": self.units,
         }
-        place = {"volume": self.volume, "first_page": self.first_page, "last_page": self.last_page}
+        place = {
+            "volume": self.volume,
+            "first_page": self.first_page,
+            "last_page": self.last_page,
+            "first_label": self.first_label,
+            "last_label": self.last_label,
+        }
         files = [f.to_json() for f in self.files]
         if self.status == "not_required":
             return {**head, "status": self.status, **place, "files": files}
@@ -171,6 +183,8 @@ class MaterialEntry:
             files=[FileEntry.from_json(f) for f in data.get("files", [])],
             same_as=MaterialRef(str(same["indicator"]), int(same["material"])) if same else None,
             pointer=PointerEntry(str(pointer["volume"]), int(pointer["page"])) if pointer else None,
+            first_label=str(data.get("first_label") or ""),
+            last_label=str(data.get("last_label") or ""),
         )
 
 
@@ -189,6 +203,8 @@ class BuildReport:
     explanations: list[str] = field(default_factory=list)  # 情况说明汇编 files
     index: dict[str, str] = field(default_factory=dict)  # {"pdf": …, "docx": …}
     has_previous: bool = False
+    layout: list[PrintedPart] = field(default_factory=list)  # every page's printed number
+    frozen: FrozenInfo | None = None  # set when built frozen (定稿)
 
     def count(self, status: MaterialStatus) -> int:
         return sum(1 for m in self.materials if m.status == status)
@@ -218,6 +234,8 @@ class BuildReport:
             "explanations": self.explanations,
             "index": self.index,
             "has_previous": self.has_previous,
+            "frozen": self.frozen.to_json() if self.frozen else None,
+            "layout": [p.to_json() for p in self.layout],
         }
 
     @classmethod
@@ -237,6 +255,8 @@ class BuildReport:
             explanations=list(data.get("explanations", [])),
             index=dict(data.get("index", {})),
             has_previous=bool(data.get("has_previous", False)),
+            layout=[PrintedPart.from_json(p) for p in data.get("layout", [])],
+            frozen=FrozenInfo.from_json(data["frozen"]) if data.get("frozen") else None,
         )
 
 
@@ -252,6 +272,7 @@ def file_entry(part: Part, doc: Doc) -> FileEntry:
         "included" if included else "failed",
         doc.message,
         list(doc.notes),
+        [part.page_label(first + i) for i in range(max(doc.pages, 1))],
     )
 
 
@@ -274,6 +295,8 @@ def material_entries(
                 first_page=where.first if where else None,
                 last_page=where.last if where else None,
                 files=files,
+                first_label=where.part.page_label(where.first) if where else "",
+                last_label=where.part.page_label(where.last) if where else "",
             )
             if section.status == "pointer":
                 entry.status = "shared"
@@ -324,6 +347,8 @@ def summary_text(report: BuildReport) -> str:
         changed = "、".join(report.changed_since_previous) or "无"
     else:
         changed = "(首次组卷,没有可比较的上次结果)"
+    if report.frozen is not None:
+        lines += ["", *report.frozen.summary_lines()]
     lines += [
         "",
         f"材料:已装订 {n['included']} 份,暂缺 {n['missing']} 份,"

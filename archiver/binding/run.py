@@ -23,6 +23,14 @@ from archiver.binding.assemble import write_part
 from archiver.binding.bundle import render_bundles
 from archiver.binding.convert import Converter
 from archiver.binding.explanations import Compilation, plan_compilations, write_compilations
+from archiver.binding.freeze import FrozenInfo, FrozenState, drop_state
+from archiver.binding.freezeplan import frozen_parts, printed_part
+from archiver.binding.frozenrun import (
+    commit_state,
+    frozen_state_for_build,
+    render_stand_ins,
+    write_supplements,
+)
 from archiver.binding.index import write_index
 from archiver.binding.pages import (
     VolumeInfo,
@@ -68,6 +76,8 @@ class BuildResult:
     changed: list[str] = field(default_factory=list)
     plan: BuildPlan | None = None
     first: bool = False  # no earlier build to compare with
+    frozen: FrozenInfo | None = None  # built frozen (定稿): what to print
+    renumbered: Path | None = None  # --renumber dropped a freeze: where its record was kept
 
 
 def run_build(
@@ -78,6 +88,7 @@ def run_build(
     jobs: int | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    renumber: bool = False,
 ) -> BuildResult:
     began = time.monotonic()
     progress = progress or NullProgress()
@@ -93,6 +104,7 @@ def run_build(
     plan = plan_build(result)
     if dry_run:
         return _summary(None, plan, [], began, [])
+    frozen = frozen_state_for_build(ws, renumber)
     if out is not None:
         out = out.resolve()
         pub.check_destination(out)
@@ -112,8 +124,9 @@ def run_build(
         _convert(plan, converter, progress)
         renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout, jobs=workers)
         when = clock.now()
-        parts, locations, front = _render_pages(plan, result, renderer, when)
+        parts, locations, front = _render_pages(plan, result, renderer, when, frozen)
         volumes = _volume_entries(parts, front, result)
+        layout = [printed_part(p, _front_of(front[id(p)])) for p in parts]
         report = new_report(
             when=when.date(),
             org=ws.config.org,
@@ -124,6 +137,7 @@ def run_build(
             errors=sum(1 for f in result.findings if f.severity == "error"),
             warnings=sum(1 for f in result.findings if f.severity == "warning"),
         )
+        report.layout = layout
         comps = plan_compilations(parts, ws.config.org)
         tmp = pub.new_temp_folder(parent)
         try:
@@ -131,6 +145,10 @@ def run_build(
             previous = pub.previous_build(parent, out)
             report.changed_since_previous = changed_volumes(volumes, previous)
             report.has_previous = previous is not None
+            if frozen is not None:
+                kept, report.frozen = write_supplements(
+                    tmp, layout, frozen, when.date().isoformat(), settings.timeout
+                )
             (tmp / pub.REPORT).write_text(
                 json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
             )
@@ -146,9 +164,19 @@ def run_build(
                     "请检查磁盘空间和写入权限,以前的组卷结果未受影响"
                 ) from exc
             raise
+        if frozen is not None:
+            commit_state(ws, kept)  # only once the build is published
+        renumbered = drop_state(cache, when.strftime("%Y%m%d-%H%M%S")) if renumber else None
     summary = _summary(folder, plan, volumes, began, report.changed_since_previous)
     summary.first = previous is None
+    summary.frozen, summary.renumbered = report.frozen, renumbered
     return summary
+
+
+def _front_of(trio: tuple[RenderJob, RenderJob, RenderJob]) -> dict[str, tuple[str, int]]:
+    return {
+        k: (j.identity, j.pages) for k, j in zip(("cover", "contents", "back"), trio, strict=True)
+    }
 
 
 def _convert(plan: BuildPlan, converter: Converter, progress: Progress) -> None:
@@ -221,7 +249,11 @@ FrontJobs = dict[int, tuple[RenderJob, RenderJob, RenderJob]]  # id(part) → co
 
 
 def _render_pages(
-    plan: BuildPlan, result: CheckResult, renderer: PageRenderer, when: dt.datetime
+    plan: BuildPlan,
+    result: CheckResult,
+    renderer: PageRenderer,
+    when: dt.datetime,
+    frozen: FrozenState | None = None,
 ) -> tuple[list[Part], dict[MaterialRef, Location], FrontJobs]:
     """Render placeholders, pointers, covers, contents and 备考表 in one parallel pass.
 
@@ -239,7 +271,12 @@ def _render_pages(
                     placeholders.append((doc, placeholder_job(doc, section, drop, ws.layout)))
                 if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
                     doc.pages = 1
-    parts = split_parts(plan, ws.config.build.page_cap)
+    cap = ws.config.build.page_cap
+    if frozen is None:
+        parts = split_parts(plan, cap)
+    else:  # 定稿: printed numbers kept, additions as sub-pages
+        parts = frozen_parts(plan, frozen.parts, cap, when.date().isoformat())
+        render_stand_ins(parts, renderer, ws.config.cache_root / "rendered")
     for _ in range(3):
         locations = locate(parts)
         pointers = [
@@ -264,7 +301,7 @@ def _render_pages(
         for doc, job in own:
             longer |= doc.pages != job.pages
             doc.bind(str(job.pdf), job.pages, job.identity)
-        if not longer:
+        if not longer or frozen is not None:  # frozen labels were given per page already
             break
         for part in parts:
             number(part)
@@ -309,7 +346,7 @@ def _write_parts(
     s = ws.config.build
     cache = ws.config.cache_root
     lo_id = Converter(cache / "conversions", jobs=1, timeout=60).lo_id()
-    font = make_font_pdf(cache / "rendered" / f"stampfont-{lo_id}.pdf", s.timeout)
+    font = make_font_pdf(cache / "rendered" / f"stampfont-{lo_id}-hyphen.pdf", s.timeout)
     digests: dict[str, str] = {}
     store = PartCache(cache / "volumes")
     progress.start("装订案卷", len(parts))

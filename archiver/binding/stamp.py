@@ -32,7 +32,7 @@ INSET_Y = 12 * MM  # distance of the baseline from the top (or bottom) edge
 
 
 def make_font_pdf(target: Path, timeout: float) -> Path:
-    """A one-page PDF by LibreOffice holding the digits in Times New Roman."""
+    """A one-page PDF by LibreOffice holding the digits and the hyphen (sub-pages: “15-1”)."""
     from docx import Document
     from docx.shared import Pt
 
@@ -43,7 +43,7 @@ def make_font_pdf(target: Path, timeout: float) -> Path:
         return target
     with tempfile.TemporaryDirectory(prefix="archiver-font-") as tmp:
         doc = Document()
-        run = doc.add_paragraph().add_run("0123456789")
+        run = doc.add_paragraph().add_run("0123456789-")
         run.font.name = "Times New Roman"
         run.font.size = Pt(14)
         src = Path(tmp) / "digits.docx"
@@ -86,7 +86,7 @@ class Stamper:
         """The text as a PDF hex string in the font's own codes."""
         return "<" + "".join(f"{self.codes[ch]:02X}" for ch in text) + ">"
 
-    def stamp(self, page: PageObject, number: int) -> None:
+    def stamp(self, page: PageObject, number: int | str) -> None:
         label = str(number)
         box = page.cropbox
         llx, lly = float(box.left), float(box.bottom)

@@ -3,8 +3,8 @@ render, set the exit code). The core never prints and never exits.
 
 ``base`` holds what every command shares (the command class that reports errors); each other
 module is one group of commands, importing only ``base`` and the core: ``workspace`` (init,
-check, status), ``binding`` (build, verify), ``manifest`` (validate, dump, export), ``tools``
-(wordcount, demo). Imports inside commands are lazy, so ``--help`` stays instant.
+check, status), ``binding`` (build, verify, freeze), ``manifest`` (validate, dump, export),
+``tools`` (wordcount, demo). Imports inside commands are lazy, so ``--help`` stays instant.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from archiver.cli.base import Group
 @click.version_option(
     __version__, "-V", "--version", message="archiver %(version)s", help="显示版本号并退出。"
 )
-@click.option("-v", "--verbose", is_flag=True, help="显示运行日志;出错时显示详细的技术信息(调用栈)。")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="显示运行日志;出错时显示详细的技术信息(调用栈)。"
+)
 def cli(verbose: bool) -> None:
     """archiver:把法治政府建设示范创建材料整理成经过检查、带索引和页码的档案。
 
@@ -31,6 +33,7 @@ def cli(verbose: bool) -> None:
       archiver status 工作区 --docx 进度通报.docx   统计进度、生成通报和整改清单
       archiver build 工作区          组卷:案卷、索引卷、情况说明汇编
       archiver verify 组卷结果文件夹   核对组卷结果是否完整
+      archiver freeze 组卷结果文件夹   定稿:打印后锁定页码,以后补充材料只出补页
     \b
     其他:
       archiver manifest validate 清单.yaml   检查指标清单
@@ -45,6 +48,7 @@ for command in (
     workspace.status,
     binding.build,
     binding.verify_cmd,
+    binding.freeze,
     manifest.manifest,
     tools.wordcount,
     tools.demo,

@@ -27,8 +27,18 @@ if TYPE_CHECKING:
 @click.option(
     "--dry-run", is_flag=True, help="只列出组卷计划(各卷包含哪些材料和文件),不转换、不输出。"
 )
+@click.option(
+    "--renumber",
+    is_flag=True,
+    help="已定稿时:放弃定稿页码,重新连续编页(全部案卷须重新打印)。",
+)
 def build(
-    directory: Path | None, out: Path | None, strict: bool, jobs: int | None, dry_run: bool
+    directory: Path | None,
+    out: Path | None,
+    strict: bool,
+    jobs: int | None,
+    dry_run: bool,
+    renumber: bool,
 ) -> None:
     """组卷:把收集到的材料转换为 PDF,按一级指标装订成案卷(封面、卷内目录、页码、书签、备考表)。
 
@@ -40,7 +50,13 @@ def build(
     from archiver.progress import for_stream
 
     result = run_build(
-        directory, out=out, strict=strict, jobs=jobs, dry_run=dry_run, progress=for_stream()
+        directory,
+        out=out,
+        strict=strict,
+        jobs=jobs,
+        dry_run=dry_run,
+        progress=for_stream(),
+        renumber=renumber,
     )
     if dry_run:
         assert result.plan is not None
@@ -50,7 +66,14 @@ def build(
     click.echo(f"组卷完成:{result.folder}")
     for v in result.volumes:
         click.echo(f"  {v.file}  {v.pages} 页")
-    if result.first:
+    if result.renumbered is not None:
+        click.echo(
+            f"已取消定稿,页码重新连续编排,请打印全部案卷(原定稿记录保存在 {result.renumbered})"
+        )
+    if result.frozen is not None:
+        for line in result.frozen.summary_lines():
+            click.echo(line)
+    elif result.first:
         click.echo("这是首次组卷(没有可比较的上次结果),请打印全部案卷")
     elif result.changed:
         click.echo(f"与上次相比有变化、需要重新打印:{'、'.join(result.changed)}")
@@ -100,3 +123,40 @@ def verify_cmd(folder: Path) -> None:
     n = len(report.missing) + len(report.changed) + len(report.unexpected)
     click.echo(f"核对未通过:{n} 处不一致(共核对 {report.checked} 个文件)")
     click.get_current_context().exit(int(ExitCode.FINDINGS))
+
+
+@click.command("freeze", cls=Command)
+@click.argument("output", required=False, type=click.Path(path_type=Path))
+@click.option("--undo", is_flag=True, help="取消定稿:以后组卷重新连续编页。")
+@click.option(
+    "--workspace",
+    "workspace_dir",
+    type=click.Path(path_type=Path),
+    help="工作区文件夹(默认:OUTPUT 所在的工作区)。",
+)
+def freeze(output: Path | None, undo: bool, workspace_dir: Path | None) -> None:
+    """定稿:组卷结果 OUTPUT 已打印装订,记住它的页码。
+
+    定稿后再组卷,已印的页码都不变:补充的文件编为分页号(如 15-1、15-2,接在第 15 页之后),
+    更换的文件沿用原页码(较短时余页为“本页空白”,较长时续编分页号),撤出的文件原页改为
+    “本页材料已撤出”;每次组卷另出 补页/(只含需补印的页)和 补页清单(插在哪里、取出哪些页)。
+    """
+    from archiver.binding.frozenrun import freeze_build, unfreeze
+
+    if undo:
+        state, kept = unfreeze(workspace_dir or output)
+        if kept is None:
+            click.echo("本工作区没有定稿,无需取消")
+            return
+        since = f"({state.frozen_on} 定稿)" if state else ""
+        click.echo(f"已取消定稿{since}:以后组卷将重新连续编页,全部案卷须重新打印。")
+        click.echo(f"原定稿记录已保存为 {kept}")
+        return
+    if output is None:
+        raise click.UsageError("请指定已打印的组卷结果文件夹:archiver freeze 组卷结果文件夹")
+    state = freeze_build(output, workspace_dir)
+    click.echo(
+        f"已定稿:{state.source}({len(state.parts)} 册,{state.printed_pages} 页)。"
+        "以后组卷保持这些页码,新增材料编为分页号(如 15-1),并另出 补页/ 和 补页清单。"
+    )
+    click.echo("取消定稿:archiver freeze --undo;或组卷时加 --renumber")

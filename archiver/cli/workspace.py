@@ -183,6 +183,11 @@ def status(
         lag = "、".join(u.name for u in report.laggards)
         if lag:
             click.echo(f"进度滞后:{lag}")
+        from archiver.binding.frozenrun import status_line
+
+        frozen = status_line(result.workspace)
+        if frozen:
+            click.echo(frozen)
     written = []
     if docx_out:
         render.write_progress_docx(report, docx_out, ws_root)

@@ -151,7 +151,7 @@ def test_a_broken_file_beside_a_good_one_keeps_its_place() -> None:
 
 
 def test_conversion_batches_are_balanced_largest_first() -> None:
-    from archiver.binding.convert import balanced
+    from archiver.binding.batches import balanced
 
     lay = f.layout()
     files = [f.placed(lay, LAW, "1", f"{n}.docx", f.facts("docx", size=n)) for n in (9, 1, 5, 4, 3)]

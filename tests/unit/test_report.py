@@ -62,14 +62,16 @@ def test_json_keys_keep_the_documented_order() -> None:
     assert list(data) == [
         "generator", "version", "date", "org", "manifest", "level", "volumes", "materials",
         "changed_since_previous", "findings", "explanations", "index", "has_previous",
+        "frozen", "layout",
     ]  # fmt: skip
     by_status = {m["status"]: list(m) for m in data["materials"]}
     assert by_status["included"] == [
         "indicator", "material", "text", "units", "files", "status", "volume", "first_page",
-        "last_page",
+        "last_page", "first_label", "last_label",
     ]  # fmt: skip
     assert by_status["shared"][5:] == [
-        "status", "same_as", "volume", "first_page", "last_page", "pointer",
+        "status", "same_as", "volume", "first_page", "last_page", "first_label", "last_label",
+        "pointer",
     ]  # fmt: skip
     assert by_status["not_required"][-1] == "files"
 
