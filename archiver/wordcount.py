@@ -185,6 +185,9 @@ def docx_paragraphs(path: Path, *, labels: bool = True) -> Iterator[str]:
             raise InputFileError(f"{path}:正文无法解析,文件可能已损坏({exc})") from exc
 
 
+_PARSED: dict[tuple[str, int, int], etree._Element] = {}  # numbering/styles parts by CRC
+
+
 def _load_numbering(path: Path, zf: zipfile.ZipFile) -> Numbering | None:
     from archiver.listlabels import Numbering
 
@@ -195,8 +198,14 @@ def _load_numbering(path: Path, zf: zipfile.ZipFile) -> Numbering | None:
         except KeyError:
             continue
         check_member(path, info, MAX_PART_BYTES)
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-        parts[name] = etree.fromstring(zf.read(info), parser)
+        # documents from one template share these parts byte for byte: parse each once
+        key = (name, info.CRC, info.file_size)
+        if key not in _PARSED:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+            if len(_PARSED) >= 64:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = etree.fromstring(zf.read(info), parser)
+        parts[name] = _PARSED[key]
     if "word/numbering.xml" not in parts:
         return None
     return Numbering(parts["word/numbering.xml"], parts.get("word/styles.xml"))
