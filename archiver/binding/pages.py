@@ -62,7 +62,7 @@ def cover_job(info: VolumeInfo, part: Part) -> RenderJob:
         "案卷封面.docx",
         {
             "org": info.org,
-            "category": part.volume.category.label,
+            "category": part.volume.category.title,
             "title": info.title,
             "period": _period(files),
             "retention": info.retention,
@@ -133,6 +133,7 @@ def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
         notes.append(f"缺损:暂缺材料 {len(missing)} 项,已以“本项材料暂缺”页标示:{items}。")
     else:
         notes.append("缺损:无。")
+    notes += partial_notes(part)
     if failed:
         notes.append(
             f"无法转换的文件 {len(failed)} 个,已以说明页代替:"
@@ -161,6 +162,22 @@ def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
             "checker": info.checker or "",
             "date": cn_date(info.date),
         },
+    )
+
+
+def partial_notes(part: Part) -> list[str]:
+    """The 备考表 line naming the units whose share of a several-unit material is missing."""
+    from archiver.binding.plan import missing_shares
+
+    items = [
+        f"第{s.indicator.id}项材料{s.material.no}缺{'、'.join(lacking)}提供的部分"
+        for s in part.sections
+        if (lacking := missing_shares(s))
+    ]
+    return (
+        [f"部分提供:{len(items)} 项材料只到了部分单位的材料:" + ";".join(items) + "。"]
+        if items
+        else []
     )
 
 

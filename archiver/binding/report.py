@@ -14,13 +14,16 @@ from typing import Any, Literal
 
 from archiver import __version__
 from archiver.binding.parts import Location, Part
-from archiver.binding.plan import BuildPlan, Doc
+from archiver.binding.plan import BuildPlan, Doc, Section, missing_shares
 from archiver.manifest.model import MaterialRef
+from archiver.score.model import Scores
+from archiver.textutil import level_label
 
-MaterialStatus = Literal["included", "missing", "failed", "shared", "not_required"]
+MaterialStatus = Literal["included", "partial", "missing", "failed", "shared", "not_required"]
 FileStatus = Literal["included", "failed"]
 MATERIAL_STATUSES: tuple[MaterialStatus, ...] = (
     "included",
+    "partial",
     "missing",
     "failed",
     "shared",
@@ -127,6 +130,7 @@ class MaterialEntry:
     files: list[FileEntry] = field(default_factory=list)
     same_as: MaterialRef | None = None  # shared: the material whose pages these are
     pointer: PointerEntry | None = None  # shared: the pointer page of this indicator
+    missing_units: list[str] = field(default_factory=list)  # partial: units whose share lacks
 
     def to_json(self) -> dict[str, Any]:
         head: dict[str, Any] = {
@@ -140,6 +144,8 @@ class MaterialEntry:
         if self.status == "not_required":
             return {**head, "status": self.status, **place, "files": files}
         head["files"] = files
+        if self.status == "partial":
+            return {**head, "status": self.status, "missing_units": self.missing_units, **place}
         if self.status != "shared":
             return {**head, "status": self.status, **place}
         same = self.same_as
@@ -168,6 +174,7 @@ class MaterialEntry:
             files=[FileEntry.from_json(f) for f in data.get("files", [])],
             same_as=MaterialRef(str(same["indicator"]), int(same["material"])) if same else None,
             pointer=PointerEntry(str(pointer["volume"]), int(pointer["page"])) if pointer else None,
+            missing_units=list(data.get("missing_units", [])),
         )
 
 
@@ -186,6 +193,7 @@ class BuildReport:
     explanations: list[str] = field(default_factory=list)  # 情况说明汇编 files
     index: dict[str, str] = field(default_factory=dict)  # {"pdf": …, "docx": …}
     has_previous: bool = False
+    scores: Scores | None = None  # the self-assessment (自评表) when one was bound
 
     def count(self, status: MaterialStatus) -> int:
         return sum(1 for m in self.materials if m.status == status)
@@ -215,6 +223,7 @@ class BuildReport:
             "explanations": self.explanations,
             "index": self.index,
             "has_previous": self.has_previous,
+            "scores": self.scores.to_json() if self.scores is not None else None,
         }
 
     @classmethod
@@ -234,6 +243,7 @@ class BuildReport:
             explanations=list(data.get("explanations", [])),
             index=dict(data.get("index", {})),
             has_previous=bool(data.get("has_previous", False)),
+            scores=Scores.from_json(data["scores"]) if data.get("scores") else None,
         )
 
 
@@ -278,6 +288,7 @@ def material_entries(
                 entry.pointer = PointerEntry(part.file_name, part.page_range(section.docs[0])[0])
             else:
                 entry.status = section.status
+                mark_partial(entry, section)
             out.append(entry)
     for volume in plan.volumes:
         for ind in volume.no_material:
@@ -296,6 +307,14 @@ def material_entries(
     return out
 
 
+def mark_partial(entry: MaterialEntry, section: Section) -> None:
+    """A material several units provide is 部分提供 while a unit's share is missing."""
+    lacking = missing_shares(section)
+    if lacking and entry.status == "included":
+        entry.status = "partial"
+        entry.missing_units = lacking
+
+
 def changed_volumes(volumes: list[VolumeEntry], previous: BuildReport | None) -> list[str]:
     """The volume files whose bytes differ from the previous build's (all of them if none)."""
     if previous is None:
@@ -309,7 +328,7 @@ def summary_text(report: BuildReport) -> str:
     n = {k: report.count(k) for k in MATERIAL_STATUSES}
     lines = [
         f"{report.org} 组卷结果",
-        f"清单:{report.manifest}(级别 {report.level})",
+        f"清单:{report.manifest}({level_label(report.level)})",
         f"组卷日期:{report.date},archiver {report.version}",
         "",
         f"案卷 {len(report.volumes)} 个,共 {report.pages} 页:",
@@ -322,7 +341,7 @@ def summary_text(report: BuildReport) -> str:
         changed = "(首次组卷,没有可比较的上次结果)"
     lines += [
         "",
-        f"材料:已装订 {n['included']} 份,暂缺 {n['missing']} 份,"
+        f"材料:已装订 {n['included']} 份,部分提供 {n['partial']} 份,暂缺 {n['missing']} 份,"
         f"转换失败 {n['failed']} 份,共用 {n['shared']} 处,"
         f"不需提供 {n['not_required']} 项",
         "与上次组卷相比有变化的案卷:" + changed,

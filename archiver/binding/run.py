@@ -45,6 +45,7 @@ from archiver.binding.report import (
     new_report,
     summary_text,
 )
+from archiver.binding.scorepage import load_build_scores
 from archiver.binding.stamp import make_font_pdf
 from archiver.errors import ArchiverError, ExitCode, OutputError
 from archiver.manifest.model import MaterialRef
@@ -68,6 +69,7 @@ class BuildResult:
     changed: list[str] = field(default_factory=list)
     plan: BuildPlan | None = None
     first: bool = False  # no earlier build to compare with
+    notices: list[str] = field(default_factory=list)  # said once by the CLI (no 自评表 …)
 
 
 def run_build(
@@ -120,6 +122,7 @@ def run_build(
             errors=sum(1 for f in result.findings if f.severity == "error"),
             warnings=sum(1 for f in result.findings if f.severity == "warning"),
         )
+        report.scores, notice = load_build_scores(ws)
         comps = plan_compilations(parts, ws.config.org)
         tmp = pub.new_temp_folder(parent)
         try:
@@ -144,6 +147,7 @@ def run_build(
             raise
     summary = _summary(folder, plan, volumes, began, report.changed_since_previous)
     summary.first = previous is None
+    summary.notices = [notice] if notice else []
     return summary
 
 
