@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "unassigned_material": WARNING,
     "out_of_period": WARNING,
     "garbled_name": WARNING,
+    "score_sheet_invalid": ERROR,
 }
 
 

@@ -29,7 +29,7 @@ def blank(manifest: Manifest, tmp_path: Path) -> Path:
 
 def row_of(path: Path, key: str) -> int:
     ws = load_workbook(path)[SHEET_NAME]
-    return next(c.row for c in ws["A"] if str(c.value) == key)
+    return int(next(c.row for c in ws["A"] if str(c.value) == key))
 
 
 def test_blank_sheet_has_every_item_points_and_formulas(manifest: Manifest, tmp_path: Path) -> None:
