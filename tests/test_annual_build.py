@@ -56,7 +56,17 @@ def built(tmp_path_factory: pytest.TempPathFactory, libreoffice: Path) -> dict[s
     text = subprocess.run(
         ["pdftotext", "-layout", str(index), "-"], capture_output=True, text=True, check=True
     ).stdout
+    volume = subprocess.run(
+        ["pdftotext", str(next(out.glob("01_*.pdf"))), "-"], capture_output=True, text=True
+    ).stdout
+    reports = root / "reports"
+    reports.mkdir()
+    run("status", str(root), "--docx", str(reports / "通报.docx"), "--xlsx",
+        str(reports / "台账.xlsx"), "--html", str(reports / "进度.html"),
+        "--per-unit", str(reports / "整改"))  # fmt: skip
     return {
+        "volume": volume,
+        "reports": reports,
         "root": root,
         "first": first,
         "check": json.loads(check.output),
@@ -121,3 +131,32 @@ def test_period_renamed_folder_and_score_check(built: dict[str, Any]) -> None:
     assert [p.name for p in folders] == ["5-8 依法处理(改名)"]
     entry = next(m for m in built["report"]["materials"] if m["indicator"] == "5-8")
     assert entry["status"] == "included"
+
+
+def test_volumes_and_status_outputs_speak_the_annual_words(built: dict[str, Any]) -> None:
+    from docx import Document
+
+    volume = built["volume"].replace(" ", "")
+    assert "一、依法全面履行政府职能(17分)" in volume
+    assert "工作任务:第1-3项" in volume and "责任单位:" in volume
+    assert "牵头单位" not in volume
+    reports = built["reports"]
+    doc = Document(str(reports / "通报.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert "考核工作进度通报" in text and "创建" not in text
+    assert "(17分)" in text and "工作任务" in text
+    assert "部分提供" in text and "第1-2项缺局办公室" in text
+    ws = load_workbook(reports / "台账.xlsx")["材料台账"]
+    header = [c.value for c in ws[1]]
+    assert header[:5] == ["工作任务", "材料", "考核类别", "工作要求", "责任单位"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "1-2")
+    assert str(row[5]).startswith("部分提供") and "局办公室" in str(row[5])
+    assert "佐证材料" not in str(row[3])  # the item's 工作要求, not the placeholder
+    html = (reports / "进度.html").read_text(encoding="utf-8")
+    assert "考核工作进度" in html and "(17分)" in html and "创建" not in html
+    office = next((reports / "整改").glob("*局办公室*.docx"))
+    rect = Document(str(office))
+    cells = " ".join(c.text for t in rect.tables for r in t.rows for c in r.cells)
+    assert "第1-2项" in cells and "共同提供" in cells

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from archiver.binding.parts import Location, Part
 from archiver.binding.plan import Doc, Section
 from archiver.binding.render import RenderJob
+from archiver.manifest.terms import Terms
 from archiver.textutil import cn_date, leads_text
 from archiver.workspace.layout import Layout
 
@@ -181,22 +182,25 @@ def partial_notes(part: Part) -> list[str]:
     )
 
 
-def placeholder_job(doc: Doc, section: Section, drop: str, layout: Layout) -> RenderJob:
+def placeholder_job(
+    doc: Doc, section: Section, drop: str, layout: Layout, terms: Terms | None = None
+) -> RenderJob:
     """The page standing for a missing material or for a file that could not be converted."""
     ind, mat = section.indicator, section.material
+    t = terms or Terms()
     if doc.kind == "missing":
         folders = layout.folders_for(section.key)
         lines = [
-            f"指标:第{ind.id}项 {ind.text or '(原文缺失)'}",
+            f"{t.item}:第{ind.id}项 {ind.text or '(原文缺失)'}",
             f"材料({mat.no}):{mat.text}",
-            f"牵头单位:{leads_text(mat.lead_units)}",
+            f"{t.unit}:{leads_text(mat.lead_units)}",
         ]
         if folders:
             lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
         return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": "本项材料暂缺", "lines": lines})
     assert doc.source is not None
     lines = [
-        f"指标:第{ind.id}项 材料({mat.no})",
+        f"{t.item}:第{ind.id}项 材料({mat.no})",
         f"文件:{doc.source.rel}",
         f"原因:{doc.message}",
         "处理:请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。",

@@ -231,12 +231,15 @@ def _render_pages(
     """
     ws = result.workspace
     drop = ws.config.drop_folder
+    terms = ws.manifest.terms
     placeholders: list[tuple[Doc, RenderJob]] = []
     for volume in plan.volumes:
         for section in volume.sections:
             for doc in section.docs:
                 if doc.kind in ("missing", "failed"):
-                    placeholders.append((doc, placeholder_job(doc, section, drop, ws.layout)))
+                    placeholders.append(
+                        (doc, placeholder_job(doc, section, drop, ws.layout, terms))
+                    )
                 if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
                     doc.pages = 1
     parts = split_parts(plan, ws.config.build.page_cap)

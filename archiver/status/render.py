@@ -72,7 +72,7 @@ def write_progress_docx(report: StatusReport, out: Path, workspace: Path | None)
     t = report.terms
     partial = [m for m in report.materials if m.status == "partial"]
     partial_text = (
-        f"其中 {len(partial)} 份材料由多个单位共同提供、只到了一部分("
+        f"多个单位共同提供的材料中,部分提供 {len(partial)} 份("
         + ";".join(f"第{m.indicator}项缺{'、'.join(missing_units(m.unit_status))}" for m in partial)
         + ")。"
         if partial
