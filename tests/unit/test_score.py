@@ -115,3 +115,12 @@ def test_corrupt_and_encrypted_files_get_a_message(manifest: Manifest, tmp_path:
     bad.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 60)
     (problem,) = read_scores(bad, manifest, "annual").problems
     assert "密码" in str(problem)
+
+
+def test_a_workbook_saved_by_libreoffice_with_a_formula_error(manifest: Manifest) -> None:
+    path = Path(__file__).resolve().parents[1] / "resources" / "score" / "libreoffice-div0.xlsx"
+    scores = read_scores(path, manifest, "annual")
+    cells = sorted(p.cell or "" for p in scores.problems)
+    assert cells == ["F2", "F60"]
+    assert all("#DIV/0!" in str(p) for p in scores.problems)
+    assert scores.total_score == 99  # from the entered 扣分, not the cached results
