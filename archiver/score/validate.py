@@ -8,7 +8,6 @@ workbook's own formula results. The input file is only ever read.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -87,11 +86,14 @@ def _open(path: Path, problems: list[ScoreProblem]) -> tuple[Any, Any] | None:
         return None
     try:
         return load_workbook(path, data_only=False), load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except Exception:
+        # any failure to parse a file the office wrote is a bad file, never a traceback
+        # (openpyxl raises BadZipFile, KeyError, InvalidFileException, lxml errors …); no
+        # exception class name in the message: the office reads it
         problems.append(
             ScoreProblem(
-                f"文件已损坏,无法打开({type(exc).__name__});请用 Excel 或 WPS 打开后重新保存,"
-                f"或删除后运行 archiver score 重新生成",
+                "文件已损坏,无法打开;请用 Excel 或 WPS 打开后重新保存,"
+                "或删除后运行 archiver score 重新生成",
                 sheet=None,
             )
         )
