@@ -13,7 +13,7 @@ from typing import Any
 
 from archiver.findings import ERROR, INFO, WARNING, Finding
 from archiver.manifest.model import UNASSIGNED, Manifest, Material, MaterialRef
-from archiver.scan.facts import dates_in_name
+from archiver.scan.facts import dates_in_name, earliest_in_name
 from archiver.scan.inventory import Inventory, ScannedFile
 from archiver.scan.sniff import KIND_NAMES, UNSUPPORTED_NAMES, name_matches
 from archiver.textutil import limit_text
@@ -29,6 +29,7 @@ class CheckContext:
     layout: Layout
     period_start: dt.date | None
     drop_folder: str = "材料"  # the drop root, relative to the workspace
+    period_end: dt.date | None = None
 
     def workspace_path(self, rel: object) -> str:
         return f"{self.drop_folder}/{rel}"
@@ -170,15 +171,32 @@ def _misplaced_message(ctx: CheckContext, f: ScannedFile) -> str:
         return "文件直接放在了材料总文件夹中;请移到本单位对应指标的文件夹"
     if f.unit is None:
         return f"“{parts[0]}”不是清单中的单位文件夹;请把文件移到对应单位的指标文件夹"
-    if f.indicator is None or len(parts) == 1:
-        return "文件放在了单位文件夹的第一层;请移到对应指标的文件夹"
-    ind = ctx.manifest.indicator(f.indicator)
+    item = ctx.manifest.terms.item
+    if len(parts) == 1:
+        return f"文件放在了单位文件夹的第一层;请移到对应{item}的文件夹"
+    ind = ctx.manifest.indicator(f.indicator) if f.indicator else None
     if ind is None or ind not in ctx.manifest.indicators_for(ctx.level):
-        return f"文件夹“{parts[1]}”不对应本级别的任何指标;请移到正确的指标文件夹"
+        return rename_hint(ctx, f.unit, parts[1])
     folder = ctx.layout.folder_of(_rel_of(parts[:2]))
     if folder is None:
         return f"第{ind.id}项不由{f.unit}牵头;请确认后移到正确的单位文件夹"
     return f"第{ind.id}项有多份材料,请把文件放进对应的“材料N_…”子文件夹"
+
+
+def rename_hint(ctx: CheckContext, unit: str, name: str) -> str:
+    """A folder that matches no item: name it, and the exact name to rename it to."""
+    import difflib
+
+    from archiver.workspace.naming import folder_key
+
+    item = ctx.manifest.terms.item
+    mine = [str(f.rel.parts[1]) for f in ctx.layout.folders if f.unit == unit]
+    mine = list(dict.fromkeys(mine))
+    keyed = {folder_key(n): n for n in mine}
+    close = difflib.get_close_matches(folder_key(name), list(keyed), n=1, cutoff=0.4)
+    if close:
+        return f"文件夹“{name}”不对应本单位的任何{item};如果它是“{keyed[close[0]]}”,请改名为该名称"
+    return f"文件夹“{name}”不对应本单位的任何{item};请移到正确的{item}文件夹(名称以编号和“_”开头)"
 
 
 def _rel_of(parts: list[str]) -> Any:
@@ -188,8 +206,8 @@ def _rel_of(parts: list[str]) -> Any:
 
 
 def _period_findings(ctx: CheckContext, f: ScannedFile, w: dict[str, Any]) -> list[Finding]:
-    start = ctx.period_start
-    if start is None or f.facts is None:
+    start, end = ctx.period_start, ctx.period_end
+    if (start is None and end is None) or f.facts is None:
         return []
     named = dates_in_name(f.path.name)
     if named:
@@ -201,7 +219,18 @@ def _period_findings(ctx: CheckContext, f: ScannedFile, w: dict[str, Any]) -> li
             return []
         latest = max(props)
         source = "文件属性"
-    if latest >= start:
+    if end is not None and named and min(earliest_in_name(f.path.name)) > end:
+        first = min(earliest_in_name(f.path.name))
+        return [
+            Finding(
+                "out_of_period",
+                **w,
+                extra={"date": first.isoformat()},
+                message=f"文件名显示的日期 {first.isoformat()} 晚于收集期间的结束"
+                f"({end.isoformat()});请确认该材料是否属于本期",
+            )
+        ]
+    if start is None or latest >= start:
         return []
     return [
         Finding(

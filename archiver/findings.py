@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "unassigned_material": WARNING,
     "out_of_period": WARNING,
     "garbled_name": WARNING,
+    "score_sheet_invalid": ERROR,
 }
 
 UNBINDABLE = ("empty_file", "unreadable_file", "encrypted_file", "unsupported_type", "unsafe_path")

@@ -31,6 +31,26 @@ def check_workspace(start: Path | None) -> CheckResult:
     ws = open_workspace(start)
     inventory = scan(ws.config, ws.manifest, ws.layout)
     ctx = CheckContext(
-        ws.manifest, ws.config.level, ws.layout, ws.config.period_start, ws.config.drop_folder
+        ws.manifest,
+        ws.config.level,
+        ws.layout,
+        ws.config.period_start,
+        ws.config.drop_folder,
+        period_end=ws.config.period_end,
     )
-    return CheckResult(ws, inventory, run_checks(ctx, inventory))
+    return CheckResult(ws, inventory, run_checks(ctx, inventory) + score_findings(ws))
+
+
+def score_findings(ws: Workspace) -> list[Finding]:
+    """Every problem of a filled 自评表.xlsx, with its sheet and cell (none without one)."""
+    from archiver.score.model import SCORE_FILE
+    from archiver.score.validate import read_scores
+
+    path = ws.root / SCORE_FILE
+    if ws.manifest.total_points is None or not path.is_file():
+        return []
+    scores = read_scores(path, ws.manifest, ws.config.level)
+    return [
+        Finding("score_sheet_invalid", None, None, None, SCORE_FILE, str(p))
+        for p in scores.problems
+    ]

@@ -16,6 +16,11 @@ LEVEL_NAMES = {
 }
 
 
+def level_label(level_id: str) -> str:
+    """A level as a person reads it: “级别:年度考核”, never the id alone."""
+    return f"级别:{LEVEL_NAMES.get(level_id, level_id)}"
+
+
 def cn_date(d: dt.date) -> str:
     """2021-04-01 → “2021年4月1日”, as dates are written in 公文."""
     return f"{d.year}年{d.month}月{d.day}日"

@@ -114,10 +114,10 @@ def progress() -> None:
     )
     para(doc, "三、进度滞后的单位", g.HEITI)
     para(doc, "{{ laggards }}", indent=True)
-    para(doc, "四、各一级指标进度", g.HEITI)
+    para(doc, "四、各{{ h.category }}进度", g.HEITI)
     table(
         doc,
-        ("一级指标", "应报", "已报", "有问题", "完成率"),
+        ("{{ h.category }}", "应报", "已报", "有问题", "完成率"),
         (
             "{{ c.name }}",
             "{{ c.required }}",
@@ -131,7 +131,7 @@ def progress() -> None:
     para(doc, "五、需要整改的问题", g.HEITI)
     table(
         doc,
-        ("单位", "指标", "问题"),
+        ("单位", "{{ h.item }}", "问题"),
         ("{{ p.unit }}", "{{ p.where }}", "{{ p.message }}"),
         (36, 30, 90),
         "for p in problems",
@@ -150,7 +150,7 @@ def rectification() -> None:
     para(doc, "一、尚未报送的材料", g.HEITI)
     table(
         doc,
-        ("序号", "指标", "材料", "放置位置"),
+        ("序号", "{{ h.item }}", "材料", "放置位置"),
         ("{{ m.no }}", "{{ m.indicator }}", "{{ m.material }}", "{{ m.folder }}"),
         (12, 20, 70, 54),
         "for m in missing",
@@ -158,7 +158,7 @@ def rectification() -> None:
     para(doc, "二、需要整改的问题", g.HEITI)
     table(
         doc,
-        ("序号", "指标", "文件", "问题及整改要求"),
+        ("序号", "{{ h.item }}", "文件", "问题及整改要求"),
         ("{{ p.no }}", "{{ p.indicator }}", "{{ p.path }}", "{{ p.message }}"),
         (12, 20, 54, 70),
         "for p in problems",
@@ -303,6 +303,24 @@ def index_volume() -> None:
     para(doc, "索 引 卷", g.XIAOBIAOSONG, Pt(30), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=48)
     para(doc, "{{ level }}", g.KAITI, g.SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     para(doc, "{{ date }}", g.KAITI, g.SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # the 自评表 of a scored assessment (附2), first after the cover; absent without scores
+    para(doc, "{%p if scores %}")
+    h = doc.add_paragraph("{{ scores.heading }}", style="Heading 1")
+    h.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    h.paragraph_format.page_break_before = True
+    para(doc, "{{ scores.intro }}", indent=True)
+    table(
+        doc,
+        ("序号", "{{ scores.category }}", "分值", "扣分", "自评得分"),
+        ("{{ s.no }}", "{{ s.name }}", "{{ s.points }}", "{{ s.deducted }}", "{{ s.score }}"),
+        (14, 82, 20, 20, 20),
+        "for s in scores.rows",
+        size=g.SIZE_4,
+    )
+    para(doc, "{%p for line in scores.reasons %}")
+    para(doc, "{{ line }}", indent=True)
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
     # page_break_before rather than a break paragraph: a full page never leaves a blank one
     h = doc.add_paragraph("编制说明", style="Heading 1")
     h.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -317,7 +335,7 @@ def index_volume() -> None:
     doc.add_paragraph("{{ cat.name }}", style="Heading 1")
     table(
         doc,
-        ("编号", "指标", "上报资料", "牵头单位", "状态", "卷", "页码"),
+        ("编号", "{{ h.item }}", "{{ h.material }}", "{{ h.unit }}", "状态", "卷", "页码"),
         (
             "{{ r.id }}",
             "{{ r.indicator }}",

@@ -19,17 +19,20 @@ from urllib.parse import quote
 
 from archiver import __version__
 from archiver.binding.report import MATERIAL_STATUSES, BuildReport
+from archiver.binding.scorepage import heading, score_context
 from archiver.docxrender import Link, render_docx
 from archiver.engines import libreoffice
 from archiver.errors import ExternalProgramError
 from archiver.manifest.model import UNASSIGNED, Manifest
 from archiver.textutil import LEVEL_NAMES, cn_date
 from archiver.workspace import Workspace
+from archiver.workspace.requirements import period_text
 
 INDEX_DOCX = "00_索引卷.docx"
 INDEX_PDF = "00_索引卷.pdf"
 STATUS_NAMES = {
     "included": "已装订",
+    "partial": "部分提供",
     "missing": "暂缺",
     "failed": "无法装订",
     "shared": "共用",
@@ -82,6 +85,8 @@ def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str
                 label = STATUS_NAMES.get(status, status)
                 if entry is not None and entry.same_as is not None:
                     label = f"共用,见第{entry.same_as.indicator}项"
+                elif entry is not None and entry.status == "partial":
+                    label = f"部分提供(缺:{'、'.join(entry.missing_units)})"
                 volume = volumes.get(entry.volume or "") if entry else None
                 pages = Link("")
                 target = None
@@ -98,7 +103,7 @@ def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str
                         "id": ind.id if i == 0 else "",
                         "indicator": (ind.text or "(原文缺失)") if i == 0 else "",
                         "material": (
-                            f"({mat.no}){mat.text}"
+                            f"({mat.no}){manifest.material_text(ind, mat)}"
                             if mat
                             else ind.no_materials or "(原表未列上报资料)"
                         ),
@@ -110,15 +115,17 @@ def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str
                     }
                 )
         if rows:
-            categories.append({"name": cat.label, "rows": rows})
-    lv = manifest.level(level)
+            categories.append({"name": heading(cat.title, cat.no, report), "rows": rows})
+    t = manifest.terms
     return {
         "org": ws.config.org,
         "title": manifest.title.removesuffix("责任分工表"),
-        "level": f"创建级别:{lv.name if lv else level}",
+        "level": f"{t.level}:{manifest.level_name(level)}",
         "date": cn_date(when),
         "explanation": explanation_lines(ws, report, when),
         "categories": categories,
+        "h": {"item": t.item, "material": t.material, "unit": t.unit},
+        "scores": score_context(ws, report),
     }
 
 
@@ -133,23 +140,25 @@ def explanation_lines(ws: Workspace, report: BuildReport, when: dt.date) -> list
     n = {k: report.count(k) for k in MATERIAL_STATUSES}
     vols = report.volumes
     src = m.source
-    period = ws.config.period_start.isoformat() if ws.config.period_start else "不限"
-    lv = m.level(level)
+    t = m.terms
+    period = period_text(ws.config.period_start, ws.config.period_end)
+    points = f",满分 {m.total_points} 分" if m.total_points is not None else ""
     return [
-        f"本档案是{ws.config.org}按《{m.title}》整理的创建材料"
+        f"本档案是{ws.config.org}按《{m.title}》整理的{t.exercise}材料"
         f"(依据:{src.document}{src.attachment or ''})。",
-        f"创建级别:{lv.name if lv else level},共 {len(inds)} 项指标({parts})。",
-        f"材料收集期间:自 {period} 起。",
+        f"{t.level}:{m.level_name(level)},共 {len(inds)} 项{t.item}({parts}){points}。",
+        f"材料收集期间:{period}。",
         f"本档案共 {len({v.volume for v in vols})} 卷、{len(vols)} 册,"
-        f"{report.pages} 页。上报资料中已装订 {n['included']} 份,"
-        f"暂缺 {n['missing']} 份,无法装订 {n['failed']} 份,与其他指标共用 {n['shared']} 处;"
-        f"不需提供材料的指标 {n['not_required']} 项。",
-        "阅读方法:总目录按一级、二级指标排列。“卷”是案卷序号,案卷文件名以该序号开头;"
+        f"{report.pages} 页。材料中已装订 {n['included']} 份,部分提供 {n.get('partial', 0)} 份,"
+        f"暂缺 {n['missing']} 份,无法装订 {n['failed']} 份,与其他{t.item}共用 {n['shared']} 处;"
+        f"不需提供材料的{t.item} {n['not_required']} 项。",
+        f"阅读方法:总目录按{t.category}排列。“卷”是案卷序号,案卷文件名以该序号开头;"
         "“页码”是印在案卷页面右上角的页码,与 PDF 阅读器中显示的页码一致。在 PDF 中点击页码,"
         "即可打开对应案卷的该页(索引卷须与各卷放在同一文件夹中)。",
-        "状态:已装订——材料在所列页码;暂缺——该页为“本项材料暂缺”说明;共用——材料与另一项指标"
-        "相同,只装订一次;不需提供——原表写明不需提供材料;无法装订——已提交的文件损坏、加密、"
-        "为空或是音视频等,该页为说明页,写明文件、原因和整改办法。",
+        "状态:已装订——材料在所列页码;部分提供——多个单位共同提供的材料只到了一部分,括号中是"
+        "尚缺的单位;暂缺——该页为“本项材料暂缺”说明;共用——材料与另一项"
+        f"{t.item}相同,只装订一次;不需提供——原表写明不需提供材料;"
+        "无法装订——已提交的文件损坏、加密、为空或是音视频等,该页为说明页,写明文件、原因和整改办法。",
         f"编制日期:{cn_date(when)};由 archiver {__version__} 生成。",
     ]
 

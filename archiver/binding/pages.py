@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from archiver.binding.parts import Location, Part
 from archiver.binding.plan import Doc, Section
 from archiver.binding.render import RenderJob
+from archiver.manifest.terms import Terms
 from archiver.textutil import cn_date, leads_text
 from archiver.workspace.layout import Layout
 
@@ -63,7 +64,7 @@ def cover_job(info: VolumeInfo, part: Part) -> RenderJob:
         "案卷封面.docx",
         {
             "org": info.org,
-            "category": part.volume.category.label,
+            "category": part.volume.category.title,
             "title": info.title,
             "period": _period(files),
             "retention": info.retention,
@@ -136,6 +137,7 @@ def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
         notes.append(f"缺损:暂缺材料 {len(missing)} 项,已以“本项材料暂缺”页标示:{items}。")
     else:
         notes.append("缺损:无。")
+    notes += partial_notes(part)
     if failed:
         notes.append(
             f"无法装订的文件 {len(failed)} 个,已以说明页代替:"
@@ -168,15 +170,34 @@ def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
     )
 
 
-def placeholder_job(doc: Doc, section: Section, drop: str, layout: Layout) -> RenderJob:
+def partial_notes(part: Part) -> list[str]:
+    """The 备考表 line naming the units whose share of a several-unit material is missing."""
+    from archiver.binding.plan import missing_shares
+
+    items = [
+        f"第{s.indicator.id}项材料{s.material.no}缺{'、'.join(lacking)}提供的部分"
+        for s in part.sections
+        if (lacking := missing_shares(s))
+    ]
+    return (
+        [f"部分提供:{len(items)} 项材料只到了部分单位的材料:" + ";".join(items) + "。"]
+        if items
+        else []
+    )
+
+
+def placeholder_job(
+    doc: Doc, section: Section, drop: str, layout: Layout, terms: Terms | None = None
+) -> RenderJob:
     """The page standing for a missing material or for a file that could not be converted."""
     ind, mat = section.indicator, section.material
+    t = terms or Terms()
     if doc.kind == "missing":
         folders = layout.folders_for(section.key)
         lines = [
-            f"指标:第{ind.id}项 {ind.text or '(原文缺失)'}",
+            f"{t.item}:第{ind.id}项 {ind.text or '(原文缺失)'}",
             f"材料({mat.no}):{mat.text}",
-            f"牵头单位:{leads_text(mat.lead_units)}",
+            f"{t.unit}:{leads_text(mat.lead_units)}",
         ]
         if folders:
             lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
@@ -186,7 +207,7 @@ def placeholder_job(doc: Doc, section: Section, drop: str, layout: Layout) -> Re
     if not advice:
         advice = "请把该文件另存为 PDF 或重新导出后放回原文件夹,再次组卷。"
     lines = [
-        f"指标:第{ind.id}项 材料({mat.no})",
+        f"{t.item}:第{ind.id}项 材料({mat.no})",
         f"文件:{doc.source.rel}",
         *_file_identity(doc),
         f"原因:{reason}",

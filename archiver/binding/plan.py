@@ -231,3 +231,12 @@ def _section(
 
 def errors_blocking(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == ERROR]
+
+
+def missing_shares(section: Section) -> list[str]:
+    """The units of a several-unit material whose share has no file here (部分提供)."""
+    units = section.material.units
+    if len(units) < 2 or section.status != "included":
+        return []
+    present = {d.unit for d in section.docs if d.kind in ("file", "failed")}
+    return [u for u in units if u not in present]

@@ -15,13 +15,15 @@ from typing import Any, Literal
 from archiver import __version__
 from archiver.binding.freeze import FrozenInfo, PrintedPart
 from archiver.binding.parts import Location, Part
-from archiver.binding.plan import BuildPlan, Doc
+from archiver.binding.plan import BuildPlan, Doc, Section, missing_shares
 from archiver.manifest.model import MaterialRef
+from archiver.score.model import Scores
 
-MaterialStatus = Literal["included", "missing", "failed", "shared", "not_required"]
+MaterialStatus = Literal["included", "partial", "missing", "failed", "shared", "not_required"]
 FileStatus = Literal["included", "failed"]
 MATERIAL_STATUSES: tuple[MaterialStatus, ...] = (
     "included",
+    "partial",
     "missing",
     "failed",
     "shared",
@@ -136,6 +138,7 @@ class MaterialEntry:
     pointer: PointerEntry | None = None  # shared: the pointer page of this indicator
     first_label: str = ""  # the printed numbers of first_page / last_page ("15-1" when frozen)
     last_label: str = ""
+    missing_units: list[str] = field(default_factory=list)  # partial: units whose share lacks
 
     def to_json(self) -> dict[str, Any]:
         head: dict[str, Any] = {
@@ -155,6 +158,8 @@ class MaterialEntry:
         if self.status == "not_required":
             return {**head, "status": self.status, **place, "files": files}
         head["files"] = files
+        if self.status == "partial":
+            return {**head, "status": self.status, "missing_units": self.missing_units, **place}
         if self.status != "shared":
             return {**head, "status": self.status, **place}
         same = self.same_as
@@ -185,6 +190,7 @@ class MaterialEntry:
             pointer=PointerEntry(str(pointer["volume"]), int(pointer["page"])) if pointer else None,
             first_label=str(data.get("first_label") or ""),
             last_label=str(data.get("last_label") or ""),
+            missing_units=list(data.get("missing_units", [])),
         )
 
 
@@ -205,6 +211,7 @@ class BuildReport:
     has_previous: bool = False
     layout: list[PrintedPart] = field(default_factory=list)  # every page's printed number
     frozen: FrozenInfo | None = None  # set when built frozen (定稿)
+    scores: Scores | None = None  # the self-assessment (自评表) when one was bound
 
     def count(self, status: MaterialStatus) -> int:
         return sum(1 for m in self.materials if m.status == status)
@@ -236,6 +243,7 @@ class BuildReport:
             "has_previous": self.has_previous,
             "frozen": self.frozen.to_json() if self.frozen else None,
             "layout": [p.to_json() for p in self.layout],
+            "scores": self.scores.to_json() if self.scores is not None else None,
         }
 
     @classmethod
@@ -257,6 +265,7 @@ class BuildReport:
             has_previous=bool(data.get("has_previous", False)),
             layout=[PrintedPart.from_json(p) for p in data.get("layout", [])],
             frozen=FrozenInfo.from_json(data["frozen"]) if data.get("frozen") else None,
+            scores=Scores.from_json(data["scores"]) if data.get("scores") else None,
         )
 
 
@@ -305,6 +314,7 @@ def material_entries(
                 entry.pointer = PointerEntry(part.file_name, part.page_range(section.docs[0])[0])
             else:
                 entry.status = section.status
+                mark_partial(entry, section)
             out.append(entry)
     for volume in plan.volumes:
         for ind in volume.no_material:
@@ -323,42 +333,20 @@ def material_entries(
     return out
 
 
+def mark_partial(entry: MaterialEntry, section: Section) -> None:
+    """A material several units provide is 部分提供 while a unit's share is missing."""
+    lacking = missing_shares(section)
+    if lacking and entry.status == "included":
+        entry.status = "partial"
+        entry.missing_units = lacking
+
+
 def changed_volumes(volumes: list[VolumeEntry], previous: BuildReport | None) -> list[str]:
     """The volume files whose bytes differ from the previous build's (all of them if none)."""
     if previous is None:
         return [v.file for v in volumes]
     before = {v.file: v.sha256 for v in previous.volumes}
     return [v.file for v in volumes if before.get(v.file) != v.sha256]
-
-
-def summary_text(report: BuildReport) -> str:
-    """组卷说明.txt: what a person reads first (CRLF, for Windows Notepad)."""
-    n = {k: report.count(k) for k in MATERIAL_STATUSES}
-    lines = [
-        f"{report.org} 组卷结果",
-        f"清单:{report.manifest}(级别 {report.level})",
-        f"组卷日期:{report.date},archiver {report.version}",
-        "",
-        f"案卷 {len(report.volumes)} 个,共 {report.pages} 页:",
-    ]
-    for v in report.volumes:
-        lines.append(f"  {v.file}  {v.pages} 页")
-    if report.has_previous:
-        changed = "、".join(report.changed_since_previous) or "无"
-    else:
-        changed = "(首次组卷,没有可比较的上次结果)"
-    if report.frozen is not None:
-        lines += ["", *report.frozen.summary_lines()]
-    lines += [
-        "",
-        f"材料:已装订 {n['included']} 份,暂缺 {n['missing']} 份,"
-        f"无法装订 {n['failed']} 份,共用 {n['shared']} 处,"
-        f"不需提供 {n['not_required']} 项",
-        "与上次组卷相比有变化的案卷:" + changed,
-        "",
-        "核对完整性:在本文件夹中运行 sha256sum -c SHA256SUMS,或 archiver verify 本文件夹",
-    ]
-    return "\r\n".join(lines) + "\r\n"
 
 
 def new_report(

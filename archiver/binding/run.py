@@ -51,9 +51,10 @@ from archiver.binding.report import (
     changed_volumes,
     material_entries,
     new_report,
-    summary_text,
 )
+from archiver.binding.scorepage import load_build_scores
 from archiver.binding.stamp import make_font_pdf
+from archiver.binding.summary import summary_text
 from archiver.errors import ArchiverError, ExitCode, OutputError
 from archiver.manifest.model import MaterialRef
 from archiver.pipeline import CheckResult, check_workspace
@@ -78,6 +79,7 @@ class BuildResult:
     first: bool = False  # no earlier build to compare with
     frozen: FrozenInfo | None = None  # built frozen (定稿): what to print
     renumbered: Path | None = None  # --renumber dropped a freeze: where its record was kept
+    notices: list[str] = field(default_factory=list)  # said once by the CLI (no 自评表 …)
 
 
 def run_build(
@@ -138,6 +140,7 @@ def run_build(
             warnings=sum(1 for f in result.findings if f.severity == "warning"),
         )
         report.layout = layout
+        report.scores, notice = load_build_scores(ws)
         comps = plan_compilations(parts, ws.config.org)
         tmp = pub.new_temp_folder(parent)
         try:
@@ -170,6 +173,7 @@ def run_build(
     summary = _summary(folder, plan, volumes, began, report.changed_since_previous)
     summary.first = previous is None
     summary.frozen, summary.renumbered = report.frozen, renumbered
+    summary.notices = [notice] if notice else []
     return summary
 
 
@@ -263,12 +267,15 @@ def _render_pages(
     """
     ws = result.workspace
     drop = ws.config.drop_folder
+    terms = ws.manifest.terms
     placeholders: list[tuple[Doc, RenderJob]] = []
     for volume in plan.volumes:
         for section in volume.sections:
             for doc in section.docs:
                 if doc.kind in ("missing", "failed"):
-                    placeholders.append((doc, placeholder_job(doc, section, drop, ws.layout)))
+                    placeholders.append(
+                        (doc, placeholder_job(doc, section, drop, ws.layout, terms))
+                    )
                 if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
                     doc.pages = 1
     cap = ws.config.build.page_cap

@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 from archiver import __version__
-from archiver.cli import binding, manifest, tools, workspace
+from archiver.cli import binding, manifest, score, tools, workspace
 from archiver.cli.base import Group
 
 
@@ -31,6 +31,7 @@ def cli(verbose: bool) -> None:
       archiver init 工作区 --manifest demonstration --level municipal --org 机关全称
       archiver check 工作区          检查收集到的材料
       archiver status 工作区 --docx 进度通报.docx   统计进度、生成通报和整改清单
+      archiver score 工作区          生成自评表(年度考核等有分值的清单)
       archiver build 工作区          组卷:案卷、索引卷、情况说明汇编
       archiver verify 组卷结果文件夹   核对组卷结果是否完整
       archiver freeze 组卷结果文件夹   定稿:打印后锁定页码,以后补充材料只出补页
@@ -46,6 +47,7 @@ for command in (
     workspace.init,
     workspace.check,
     workspace.status,
+    score.score,
     binding.build,
     binding.verify_cmd,
     binding.freeze,

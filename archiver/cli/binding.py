@@ -63,6 +63,8 @@ def build(
         _print_plan(result.plan)
         return
     assert result.folder is not None
+    for notice in result.notices:
+        click.echo(f"注意:{notice}", err=True)
     click.echo(f"组卷完成:{result.folder}")
     for v in result.volumes:
         click.echo(f"  {v.file}  {v.pages} 页")
@@ -88,7 +90,7 @@ def build(
 
 def _print_plan(plan: BuildPlan) -> None:
     for vol in plan.volumes:
-        click.echo(click.style(f"第{vol.number}卷 {vol.category.label}", bold=True))
+        click.echo(click.style(f"第{vol.number}卷 {vol.category.title}", bold=True))
         for s in vol.sections:
             status = {"included": "", "missing": "【暂缺】", "pointer": "【共用】"}.get(
                 s.status, ""

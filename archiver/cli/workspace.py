@@ -27,19 +27,27 @@ SEVERITY_LABELS = {
 @click.option(
     "--manifest", help="指标清单:随附清单的名称(demonstration、annual-assessment)或文件路径。"
 )
-@click.option("--level", help="创建级别:national、provincial 或 municipal。")
+@click.option(
+    "--level", help="级别:national 国家级、provincial 省级、municipal 市级;年度考核为 annual。"
+)
 @click.option("--org", help="机关全称(全宗名称),如“濮阳市人力资源和社会保障局”。")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="材料收集期间的开始日期(默认取清单中的日期,如 2016-01-01)。",
 )
+@click.option(
+    "--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="材料收集期间的结束日期(含)。"
+)
+@click.option("--year", type=click.IntRange(1990, 2100), help="考核年度:该年1月1日至12月31日。")
 def init(
     directory: Path,
     manifest: str | None,
     level: str | None,
     org: str | None,
     since: dt.datetime | None,
+    until: dt.datetime | None,
+    year: int | None,
 ) -> None:
     """创建工作区 DIRECTORY:写入 archiver.yaml,为每个单位建立收集文件夹。
 
@@ -47,10 +55,16 @@ def init(
     每个文件夹里有《材料要求.txt》,情况说明类材料还有《情况说明.docx》模板。
     再次运行只补充缺少的文件夹和文件,不会覆盖、移动或删除任何已有内容。
     """
-    from archiver.workspace.init import init_workspace
+    from archiver.workspace.config import WorkspaceError
+    from archiver.workspace.init import init_workspace, year_period
 
+    start, end = (since.date() if since else None), (until.date() if until else None)
+    if year is not None:
+        if start or end:
+            raise WorkspaceError("--year 不能与 --since/--until 同时使用")
+        start, end = year_period(year)
     report = init_workspace(
-        directory, manifest=manifest, level=level, org=org, since=since.date() if since else None
+        directory, manifest=manifest, level=level, org=org, since=start, until=end
     )
     cfg = report.config
     if report.config_created:

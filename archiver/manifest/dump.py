@@ -86,5 +86,7 @@ def manifest_json(manifest: Manifest, level: str | None = None) -> dict[str, Any
         ],
         "categories": [category_json(c) for c in manifest.categories],
         "counts": counts,
+        "terms": manifest.terms.to_json(),
+        "total_points": manifest.total_points,
         "indicators": [indicator_json(i) for i in indicators],
     }

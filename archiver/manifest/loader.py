@@ -27,6 +27,7 @@ from archiver.manifest.model import (
 )
 from archiver.manifest.schema import Reader
 from archiver.manifest.sharing import link_shared
+from archiver.manifest.terms import read_terms
 from archiver.manifest.units import unit_key
 from archiver.problems import KeyPath, Problem, ProblemList
 from archiver.yamlsource import YamlReadError, read_yaml
@@ -37,6 +38,7 @@ SCHEMA_VERSION = 1
 TOP_KEYS = (
     "schema_version", "title", "source", "period", "word_limits", "levels", "always_included",
     "units", "categories", "indicators", "default_material", "explanation", "notes",
+    "terms",
 )  # fmt: skip
 SOURCE_KEYS = ("issuer", "document", "number", "date", "attachment")
 INDICATOR_KEYS = (
@@ -126,6 +128,7 @@ class _Validator:
             default_material=default_material,
             explanation=explanation,
             notes=notes,
+            terms=read_terms(r, top.get("terms")),
         )
 
     def _source(self, value: Any) -> Source:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from archiver.manifest.terms import Terms
+
 LEVEL_KINDS = ("national", "provincial", "municipal", "bonus", "penalty", "annual")
 MATERIAL_KINDS = ("explanation", "evidence")
 UNASSIGNED = "未分配"  # the folder and the name for materials whose source names no lead unit
@@ -49,6 +51,11 @@ class Category:
         if no.startswith("("):
             return f"{no}{self.name}"
         return f"{no}.{self.name}"
+
+    @property
+    def title(self) -> str:
+        """The label with its points where it has them: 一、依法全面履行政府职能(17分)."""
+        return f"{self.label}({self.points}分)" if self.points is not None else self.label
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,37 @@ class Manifest:
     default_material: tuple[str, str] | None = None  # (text, kind) for items listing none
     explanation: str | None = None
     notes: tuple[str, ...] = field(default=())
+    terms: Terms = field(default_factory=Terms)
+
+    @property
+    def total_points(self) -> int | None:
+        """The sum of the top categories' points (100 for 附2), None when none has points."""
+        pts = [c.points for c in self.categories if c.points is not None]
+        return sum(pts) if pts else None
+
+    def category_titles(self, ind: Indicator) -> tuple[str, ...]:
+        """An indicator's category path as printed, with points (一、…(17分) / 1.…)."""
+        out: list[str] = []
+        level = self.categories
+        for no in ind.category:
+            found = next((c for c in level if c.no == no), None)
+            if found is None:
+                break
+            out.append(found.title)
+            level = found.children
+        return tuple(out) or ind.category_names
+
+    def material_text(self, ind: Indicator, mat: Material) -> str:
+        """What a material asks for as printed: the item's 工作要求 when the material is the
+        manifest's generic default (附2 lists no materials), else the material's own text."""
+        default = self.default_material
+        if default is not None and mat.text == default[0] and ind.requirement:
+            return ind.requirement
+        return mat.text
+
+    def level_name(self, level_id: str) -> str:
+        lv = self.level(level_id)
+        return lv.name if lv else level_id
 
     def level(self, level_id: str) -> Level | None:
         for lv in self.levels:

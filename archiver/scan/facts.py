@@ -256,3 +256,15 @@ def dates_in_name(name: str) -> list[dt.date]:
         except ValueError:
             continue
     return out
+
+
+def earliest_in_name(name: str) -> list[dt.date]:
+    """Dates in a file name, each as the earliest day it can mean (“2022年” is 2022-01-01):
+    a name is after the period only when all of what it names is."""
+    out = []
+    for m in _NAME_DATE.finditer(name):
+        try:
+            out.append(dt.date(int(m[1]), int(m[2] or 1), int(m[3] or 1)))
+        except ValueError:
+            continue
+    return out

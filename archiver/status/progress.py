@@ -17,6 +17,7 @@ from typing import Any
 from archiver.check import counted_files
 from archiver.findings import ERROR, Finding
 from archiver.manifest.model import MaterialRef
+from archiver.manifest.terms import Terms
 from archiver.pipeline import CheckResult
 from archiver.scan.inventory import ScannedFile
 from archiver.workspace.layout import required_materials
@@ -62,7 +63,7 @@ class MaterialEntry:
     category: str
     units: list[str]
     folders: list[str]
-    status: str  # missing | provided | error | not_required
+    status: str  # missing | partial | provided | error | not_required
     files: list[str] = field(default_factory=list)
     word_count: int | None = None
     problems: list[Finding] = field(default_factory=list)
@@ -96,6 +97,7 @@ class StatusReport:
     categories: list[Tally]
     materials: list[MaterialEntry]
     findings: list[Finding]
+    terms: Terms = field(default_factory=Terms)
 
     @property
     def laggards(self) -> list[Tally]:
@@ -147,12 +149,13 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
     listed: set[str] = set()
     for ind, mat in required_materials(manifest, level):
         key = MaterialRef(ind.id, mat.no)
-        cat = ind.category_names[0] if ind.category_names else ""
+        titles = manifest.category_titles(ind)
+        cat = titles[0] if titles else ""
         tally = categories.setdefault(cat, Tally(cat))
         entry = MaterialEntry(
             indicator=ind.id,
             material=mat.no,
-            text=mat.text,
+            text=manifest.material_text(ind, mat),
             category=cat,
             units=list(mat.units),
             folders=[f"{ws.config.drop_folder}/{f.rel}" for f in layout.all_folders_for(key)],
@@ -174,10 +177,7 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
             units[unit].add(status)
             tally.add(status)
             overall.add(status)
-        statuses = set(entry.unit_status.values())
-        entry.status = (
-            "error" if "error" in statuses else ("missing" if "missing" in statuses else "provided")
-        )
+        entry.status = combined_status(entry.unit_status)
         counts = [
             f.facts.word_count.words
             for f in counted_files([f for f in _files(result, entry.files) if f.usable])
@@ -193,7 +193,7 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
                     indicator=ind.id,
                     material=None,
                     text=ind.no_materials or "(原表未列上报资料)",
-                    category=ind.category_names[0] if ind.category_names else "",
+                    category=(manifest.category_titles(ind) or ("",))[0],
                     units=list(ind.lead_units),
                     folders=[],
                     status="not_required",
@@ -213,7 +213,23 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
         categories=list(categories.values()),
         materials=entries,
         findings=result.findings,
+        terms=manifest.terms,
     )
+
+
+def combined_status(unit_status: dict[str, str]) -> str:
+    """One status for a material several units provide: ``partial`` (部分提供) when some
+    units' shares are there and others are missing; an error anywhere wins."""
+    statuses = set(unit_status.values())
+    if "error" in statuses:
+        return "error"
+    if "missing" in statuses:
+        return "partial" if "provided" in statuses else "missing"
+    return "provided"
+
+
+def missing_units(unit_status: dict[str, str]) -> list[str]:
+    return [u for u, s in unit_status.items() if s == "missing"]
 
 
 def _files(result: CheckResult, rels: list[str]) -> list[ScannedFile]:

@@ -10,19 +10,21 @@ from typing import Any
 from archiver.docxrender import render_docx
 from archiver.findings import ERROR, WARNING, Finding
 from archiver.fsutil import atomic_path, write_text_atomic
-from archiver.status.progress import StatusReport, Tally
+from archiver.status.progress import MaterialEntry, StatusReport, Tally, missing_units
 from archiver.textutil import cn_date
 from archiver.workspace.naming import safe_name
 
 STATUS_NAMES = {
     "provided": "已提供",
     "missing": "未提供",
+    "partial": "部分提供",
     "error": "有问题",
     "not_required": "不需提供",
 }
 STATUS_COLOURS = {
     "provided": "C6EFCE",
     "missing": "FFC7CE",
+    "partial": "FCE4D6",
     "error": "FFEB9C",
     "not_required": "EDEDED",
 }
@@ -30,6 +32,19 @@ STATUS_COLOURS = {
 
 def pct(t: Tally) -> str:
     return f"{t.percent:.1f}%"
+
+
+def headers(report: StatusReport) -> dict[str, str]:
+    """Column headers in the manifest's own words (templates use ``h.item`` etc.)."""
+    t = report.terms
+    return {"item": t.item, "category": t.category, "material": t.material, "unit": t.unit}
+
+
+def status_text(m: MaterialEntry) -> str:
+    """The status as printed; 部分提供 names the units whose share is missing."""
+    if m.status == "partial":
+        return f"部分提供(缺:{'、'.join(missing_units(m.unit_status))})"
+    return STATUS_NAMES[m.status]
 
 
 def _where(f: Finding) -> str:
@@ -54,13 +69,23 @@ def write_progress_docx(report: StatusReport, out: Path, workspace: Path | None)
         else "各单位均已按要求报送。"
     )
     problems = _problem_rows(report.findings, (ERROR,))
+    t = report.terms
+    partial = [m for m in report.materials if m.status == "partial"]
+    partial_text = (
+        f"多个单位共同提供的材料中,部分提供 {len(partial)} 份("
+        + ";".join(f"第{m.indicator}项缺{'、'.join(missing_units(m.unit_status))}" for m in partial)
+        + ")。"
+        if partial
+        else ""
+    )
     context: dict[str, Any] = {
-        "title": "创建工作进度通报",
+        "title": f"{t.exercise}工作进度通报",
         "subtitle": f"{report.org} · {report.level_name} · 截至{cn_date(report.date)}",
+        "h": headers(report),
         "overall": (
-            f"按《{report.title}》,本级别共需报送材料 {overall.required} 项,已报送且无问题"
-            f" {overall.provided} 项,有问题待整改 {overall.errors} 项,尚未报送 {overall.missing}"
-            f" 项,总体完成率 {pct(overall)}。"
+            f"按《{report.title}》,共需报送材料 {overall.required} 项(按单位计),已报送且无问题"
+            f" {overall.provided} 项,有问题待整改 {overall.errors} 项(共 {len(problems)} 处问题,"
+            f"见第五部分),尚未报送 {overall.missing} 项,总体完成率 {pct(overall)}。" + partial_text
         ),
         "units": [_tally_row(u) for u in report.units],
         "laggards": lag_text,
@@ -70,7 +95,7 @@ def write_progress_docx(report: StatusReport, out: Path, workspace: Path | None)
         ]
         or [{"unit": "—", "where": "—", "message": "无"}],
         "closing": (
-            f"请各单位于{cn_date(report.next_deadline)}前将本单位创建任务完成情况报送局法治政府建设"
+            f"请各单位于{cn_date(report.next_deadline)}前将本单位{t.exercise}任务完成情况报送局法治政府建设"
             "领导小组办公室(局法规调研科)。"
         ),
     }
@@ -87,6 +112,7 @@ def write_rectification_docs(
     """One 整改清单 per unit with something missing or wrong."""
     written = []
     for unit in report.units:
+        t = report.terms
         missing = [m for m in report.materials if m.unit_status.get(unit.name) == "missing"]
         problems = [
             f for f in _problem_rows(report.findings, (ERROR, WARNING)) if f.unit == unit.name
@@ -94,7 +120,8 @@ def write_rectification_docs(
         if not missing and not problems:
             continue
         context = {
-            "title": "创建材料整改清单",
+            "title": f"{t.exercise}材料整改清单",
+            "h": headers(report),
             "subtitle": f"{unit.name} · 截至{cn_date(report.date)}",
             "summary": (
                 f"本单位共需报送材料 {unit.required} 项,已报送且无问题 {unit.provided} 项,"
@@ -105,7 +132,12 @@ def write_rectification_docs(
                 {
                     "no": i,
                     "indicator": f"第{m.indicator}项",
-                    "material": f"({m.material}){m.text}",
+                    "material": f"({m.material}){m.text}"
+                    + (
+                        f"(本材料由{'、'.join(m.units)}共同提供,本单位的部分尚未报送)"
+                        if len(m.units) > 1
+                        else ""
+                    ),
                     "folder": next((p for p in m.folders if f"/{unit.name}/" in p), ""),
                 }
                 for i, m in enumerate(missing, start=1)
@@ -131,12 +163,13 @@ def write_ledger_xlsx(report: StatusReport, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "材料台账"
+    t = report.terms
     columns = (
-        ("指标", 8),
+        (t.item, 8),
         ("材料", 6),
-        ("一级指标", 22),
-        ("上报资料", 50),
-        ("牵头单位", 22),
+        (t.category, 22),
+        (t.material, 50),
+        (t.unit, 22),
         ("状态", 9),
         ("文件数", 7),
         ("文件", 50),
@@ -158,7 +191,7 @@ def write_ledger_xlsx(report: StatusReport, out: Path) -> None:
                 m.category,
                 m.text,
                 "、".join(m.units),
-                STATUS_NAMES[m.status],
+                status_text(m),
                 len(m.files),
                 "\n".join(m.files),
                 m.word_count,
@@ -171,6 +204,11 @@ def write_ledger_xlsx(report: StatusReport, out: Path) -> None:
             ws.cell(row=row, column=col).alignment = Alignment(vertical="top", wrap_text=True)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     units = wb.create_sheet("各单位进度")
     units.append(["单位", "应报", "已报", "有问题", "未报", "完成率"])
     for u in report.units:
@@ -201,7 +239,7 @@ def render_html(report: StatusReport) -> str:
     material_rows = "\n".join(
         f'<tr class="{m.status}"><td>{e(m.indicator)}</td><td>{m.material or ""}</td>'
         f"<td>{e(m.text)}</td><td>{e('、'.join(m.units))}</td>"
-        f"<td>{STATUS_NAMES[m.status]}</td><td>{len(m.files)}</td>"
+        f"<td>{e(status_text(m))}</td><td>{len(m.files)}</td>"
         f"<td>{m.word_count if m.word_count is not None else ''}</td>"
         f"<td>{'<br>'.join(e(p.message) for p in m.problems if p.code != 'missing_material')}"
         "</td></tr>"
@@ -215,7 +253,7 @@ def render_html(report: StatusReport) -> str:
     )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
-<title>创建工作进度 · {e(report.org)}</title>
+<title>{e(report.terms.exercise)}工作进度 · {e(report.org)}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "SimHei", sans-serif;
        margin: 2em auto; max-width: 1100px; color: #222; }}
@@ -229,10 +267,11 @@ th {{ background: #eee; }}
 tr.missing td:nth-child(5) {{ background: #ffc7ce; }}
 tr.error td:nth-child(5) {{ background: #ffeb9c; }}
 tr.provided td:nth-child(5) {{ background: #c6efce; }}
+tr.partial td:nth-child(5) {{ background: #fce4d6; }}
 tr.not_required td {{ color: #888; }}
 .summary {{ font-size: 1.1em; }}
 </style></head><body>
-<h1>创建工作进度 · {e(report.org)}</h1>
+<h1>{e(report.terms.exercise)}工作进度 · {e(report.org)}</h1>
 <p class="summary">{e(report.title)}({e(report.level_name)}),截至{cn_date(report.date)}:
 共需报送 {report.overall.required} 项,已报送且无问题 {report.overall.provided} 项,
 有问题 {report.overall.errors} 项,未报送 {report.overall.missing} 项。</p>
@@ -242,12 +281,13 @@ tr.not_required td {{ color: #888; }}
 <table>{head}
 {rows(report.units)}
 </table>
-<h2>各一级指标进度</h2>
+<h2>各{e(report.terms.category)}进度</h2>
 <table>{head}
 {rows(report.categories)}
 </table>
 <h2>材料明细</h2>
-<table><tr><th>指标</th><th>材料</th><th>上报资料</th><th>牵头单位</th><th>状态</th><th>文件数</th>
+<table><tr><th>{e(report.terms.item)}</th><th>材料</th><th>{e(report.terms.material)}</th>
+<th>{e(report.terms.unit)}</th><th>状态</th><th>文件数</th>
 <th>字数</th><th>问题</th></tr>
 {material_rows}
 </table>

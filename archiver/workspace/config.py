@@ -123,6 +123,8 @@ def load_config(root: Path, *, strict: bool = False) -> tuple[WorkspaceConfig, l
     if day > 28:
         problems.expected(("report_day",), "1–28 之间的整数", day)
     build = _build_settings(r, top.get("build"))
+    if start and end and end < start:
+        problems.error(("period", "end"), "收集期间的结束日期早于开始日期")
     if manifest and not resolve_manifest(manifest, root).is_file():
         names = "、".join(shipped_manifest_names())
         problems.error(
@@ -206,7 +208,7 @@ def render_config(config: WorkspaceConfig) -> str:
 # archiver 工作区设置。修改后运行 archiver check 即可生效;说明见 docs/workspace.md。
 schema_version: 1
 manifest: {q(config.manifest)}   # 指标清单:随附清单的名称或 YAML 文件路径
-level: {config.level}   # 创建级别:national 国家级 / provincial 省级 / municipal 市级
+level: {config.level}   # 级别:national 国家级 / provincial 省级 / municipal 市级 / annual 年度考核
 org: {q(config.org)}   # 全宗名称(机关全称,用于案卷封面)
 period:   # 材料收集期间
   start: {start}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from archiver.docxrender import render_docx
 from archiver.errors import OutputError
@@ -50,6 +50,7 @@ def init_workspace(
     level: str | None,
     org: str | None,
     since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> InitReport:
     root = root.resolve()
     config_path = root / CONFIG_NAME
@@ -66,13 +67,14 @@ def init_workspace(
         m = load_manifest(resolve_manifest(manifest, Path.cwd())).manifest
         manifest_value = _manifest_reference(manifest, root)
         _check_level(m, level)
+        start, end = assessed_period(since, until, m.period_start, m.period_end)
         config = WorkspaceConfig(
             root=root,
             manifest=manifest_value,
             level=level,
             org=org,
-            period_start=since or m.period_start,
-            period_end=m.period_end,
+            period_start=start,
+            period_end=end,
         )
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -86,6 +88,34 @@ def init_workspace(
     layout = plan_layout(m, config.level)
     _create_folders(m, layout, config, report)
     return report
+
+
+def year_period(year: int) -> tuple[dt.date, dt.date]:
+    """``--year 2021``: 1 January to 31 December, the period of an annual assessment."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def assessed_period(
+    since: dt.date | None,
+    until: dt.date | None,
+    default_start: dt.date | None,
+    default_end: dt.date | None,
+) -> tuple[dt.date | None, dt.date | None]:
+    """The period a new workspace collects: what was given, else the manifest's.
+
+    A start given alone drops a manifest end that lies before it (the manifest's year is
+    not the one being prepared); an inverted or empty period is an error, never written.
+    """
+    start = since or default_start
+    end = until if until is not None else default_end
+    if since is not None and until is None and end is not None and end < since:
+        end = None
+    if start is not None and end is not None and end < start:
+        raise WorkspaceError(
+            f"收集期间的结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()};"
+            "请检查 --since/--until(或用 --year 2021 指定整年)"
+        )
+    return start, end
 
 
 def _manifest_reference(value: str, root: Path) -> str:
@@ -115,7 +145,7 @@ def _create_folders(
     for unit in layout.units:
         _mkdir(drop / unit, report)
     for folder in layout.folders:
-        path = drop / folder.rel
+        path = existing_folder(drop, folder.rel)
         new = _mkdir(path, report)
         text = requirement_text(m, layout, folder, config.period_start, config.period_end)
         req = path / REQUIREMENT_FILE
@@ -129,6 +159,25 @@ def _create_folders(
             if not tpl.exists():
                 _write_template(folder, tpl, config.root)
                 report.files_created += 1
+
+
+def existing_folder(drop: Path, rel: PurePosixPath) -> Path:
+    """Where a planned folder is on disk: a folder a department retitled (same id prefix,
+    tolerant of full-width digits, other hyphens and a space) is used rather than a second one
+    being created beside it."""
+    from archiver.workspace.naming import indicator_id_of, material_no_of
+
+    path = drop / rel.parts[0]
+    for depth, part in enumerate(rel.parts[1:], start=1):
+        wanted = path / part
+        if not wanted.is_dir() and path.is_dir():
+            key = indicator_id_of if depth == 1 else material_no_of
+            target = key(part)
+            found = sorted(p for p in path.iterdir() if p.is_dir() and key(p.name) == target)
+            if found:
+                wanted = found[0]
+        path = wanted
+    return path
 
 
 def _wants_template(folder: Folder) -> bool:

@@ -56,16 +56,25 @@ def material_folder_name(no: int, text: str) -> str:
     return safe_name(f"材料{no}_{title}" if title else f"材料{no}")
 
 
-_INDICATOR_PREFIX = re.compile(r"^(.+?)_")
-_MATERIAL_PREFIX = re.compile(r"^材料(\d+)(?:_|$)")
+_INDICATOR_PREFIX = re.compile(r"^(.+?)(?:_|\s)")
+_MATERIAL_PREFIX = re.compile(r"^材料\s*(\d+)(?:_|\s|$)")
+# hyphens people type instead of "-": full-width, en/em dash, minus sign, Chinese dash
+_DASHES = str.maketrans({c: "-" for c in "－‐‑‒–—―−﹣"})
+
+
+def folder_key(folder_name: str) -> str:
+    """A folder name as compared: full-width digits and letters made half-width (NFKC),
+    every kind of hyphen made ``-``, a leading space trimmed."""
+    return unicodedata.normalize("NFKC", folder_name).translate(_DASHES).strip()
 
 
 def indicator_id_of(folder_name: str) -> str | None:
-    """``36_制定重大行政决策事项目录`` → ``36``: the id survives a renamed title."""
-    m = _INDICATOR_PREFIX.match(unicodedata.normalize("NFC", folder_name))
+    """``36_制定重大行政决策事项目录`` → ``36``: the id survives a renamed title, as does
+    ``５-８ 依法处理`` (full-width digits, a space instead of ``_``) or ``8－3_``."""
+    m = _INDICATOR_PREFIX.match(folder_key(folder_name))
     return m.group(1) if m else None
 
 
 def material_no_of(folder_name: str) -> int | None:
-    m = _MATERIAL_PREFIX.match(unicodedata.normalize("NFC", folder_name))
+    m = _MATERIAL_PREFIX.match(folder_key(folder_name))
     return int(m.group(1)) if m else None

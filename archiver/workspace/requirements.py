@@ -37,7 +37,7 @@ def _material_lines(
     if mat.word_limit:
         lines.append(f"  字数要求:{limit_text(mat)}(按 Word“字数统计”中的“字数”计算)")
     others = [u for u in mat.lead_units if u != unit]
-    lines.append(f"  牵头单位:{leads_text(mat.lead_units)}")
+    lines.append(f"  {manifest.terms.unit}:{leads_text(mat.lead_units)}")
     if others:
         lines.append(f"  共同提供:{'、'.join(others)}(各自放在本单位文件夹中,组卷时合并)")
     key = material_key(ind, mat)
@@ -49,8 +49,7 @@ def _material_lines(
     elif mat.shared_with:
         users = "、".join(f"第{r.indicator}项" for r in mat.shared_with)
         lines.append(f"  本材料同时用于{users},只需在这里提供一次")
-    if mat.note:
-        lines.append(f"  转录说明:{mat.note}")
+    # transcription notes (``note``) are for the office (manifest dump/export), not printed here
     return lines
 
 
@@ -68,23 +67,22 @@ def requirement_text(
 ) -> str:
     """What this folder must receive, for the unit that owns it."""
     ind = folder.indicator
+    t = manifest.terms
     level = LEVEL_NAMES.get(ind.level, ind.level)
     lines = [
-        f"【材料要求】第{ind.id}项指标({level})",
+        f"【材料要求】第{ind.id}项{t.item}({level})",
         "",
-        f"分类:{' / '.join(ind.category_names)}",
-        f"指标内容:{ind.text or '(原文缺失)'}",
+        f"分类:{' / '.join(manifest.category_titles(ind))}",
+        f"{t.item}:{ind.text or '(原文缺失)'}",
     ]
     if ind.requirement:
         lines.append(f"工作要求:{ind.requirement}")
-    if ind.note:
-        lines.append(f"转录说明:{ind.note}")
     lines.append("")
     if folder.material is not None:
         lines.append("本文件夹收集:")
         lines += _material_lines(manifest, layout, folder.unit, ind, folder.material)
     else:
-        lines.append("本指标需要的材料(每份材料放在对应的子文件夹中):")
+        lines.append(f"本{t.item}需要的材料(每份材料放在对应的子文件夹中):")
         for mat in ind.materials:
             if folder.unit in mat.units:
                 lines += _material_lines(manifest, layout, folder.unit, ind, mat)

@@ -11,8 +11,8 @@ from archiver.binding.report import (
     VolumeEntry,
     changed_volumes,
     material_entries,
-    summary_text,
 )
+from archiver.binding.summary import summary_text
 from tests.unit import factory as f
 from tests.unit.factory import LAW
 
@@ -62,7 +62,7 @@ def test_json_keys_keep_the_documented_order() -> None:
     assert list(data) == [
         "generator", "version", "date", "org", "manifest", "level", "volumes", "materials",
         "changed_since_previous", "findings", "explanations", "index", "has_previous",
-        "frozen", "layout",
+        "frozen", "layout", "scores",
     ]  # fmt: skip
     by_status = {m["status"]: list(m) for m in data["materials"]}
     assert by_status["included"] == [
