@@ -78,6 +78,9 @@ def _ledger(path: Path) -> None:
     ws.append([f"栏目{i + 1}" for i in range(16)])
     for r in range(40):
         ws.append([str(r + 1)] + [f"拖欠劳动者工资报酬案件处理{r}-{c}" for c in range(1, 16)])
+    summary = wb.create_sheet("汇总")
+    summary.append(["单位", "件数"])
+    summary.append(["局劳动保障监察科", 40])
     wb.save(str(path))
 
 
@@ -206,7 +209,7 @@ def test_ledger_keeps_every_column_and_cell(built: tuple[Path, Path, dict[str, A
     _, out, report = built
     pdf, front = _volume(out, report), _front(_volume(out, report))
     f = _files(report, 4)["监察台账.xlsx"]
-    for page in range(f["first_page"], f["last_page"] + 1):
+    for page in range(f["first_page"], f["last_page"]):  # the last page is the 汇总 sheet
         text = _text(pdf, front + page).replace(" ", "")
         assert all(f"栏目{i}" in text for i in range(1, 17)), page
     whole = _text(pdf, front + f["first_page"], front + f["last_page"]).replace(" ", "")
@@ -247,3 +250,22 @@ def test_check_agrees_with_the_build(built: tuple[Path, Path, dict[str, Any]]) -
     assert ("pypdf-r4-user-password.pdf", "encrypted_file") in codes
     assert (None, "unbindable_material") in codes
     assert not any(c == "unsupported_type" and n and n.endswith(".ofd") for n, c in codes)
+
+
+def test_each_sheet_of_a_workbook_has_a_bookmark(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, out, report = built
+    reader = PdfReader(str(_volume(out, report)))
+    front = _front(_volume(out, report))
+    f = _files(report, 4)["监察台账.xlsx"]
+
+    def walk(items: list[Any]) -> Iterator[tuple[Any, list[Any]]]:
+        for i, item in enumerate(items):
+            children = items[i + 1] if i + 1 < len(items) and isinstance(items[i + 1], list) else []
+            if not isinstance(item, list):
+                yield item, children
+                yield from walk(children)
+
+    (sheets,) = [kids for item, kids in walk(reader.outline) if item.title == "监察台账"]
+    pages = {k.title: (reader.get_destination_page_number(k) or 0) - front + 1 for k in sheets}
+    assert list(pages) == ["台账", "汇总"]
+    assert pages["台账"] == f["first_page"] and f["first_page"] < pages["汇总"] <= f["last_page"]

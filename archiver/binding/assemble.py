@@ -122,7 +122,10 @@ def _outline(
         )
         for doc in section.docs:
             page = first_doc + doc.first_page - 1
-            writer.add_outline_item(title=doc.title, page_number=page, parent=mat_item)
+            item = writer.add_outline_item(title=doc.title, page_number=page, parent=mat_item)
+            for title, index in doc.marks if len(doc.marks) > 1 else ():  # a workbook's sheets
+                if 0 <= index < doc.pages:
+                    writer.add_outline_item(title=title, page_number=page + index, parent=item)
     writer.add_outline_item(title="卷内备考表", page_number=back_index)
 
 

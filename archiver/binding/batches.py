@@ -57,3 +57,18 @@ def text_to_docx(source: Path, out: Path) -> None:
     for line in read_text_file(source).splitlines():
         doc.add_paragraph(line)
     doc.save(str(out))
+
+
+SHEETS = ("xlsx", "xls", "et", "ods")
+
+
+def sheet_marks(f: ScannedFile, pdf: Path | None) -> list[tuple[str, int]]:
+    """Where each printed sheet of a workbook begins (LibreOffice bookmarks them)."""
+    from archiver.engines.sheetprep import sheet_pages
+
+    if pdf is None or f.facts is None or f.facts.kind not in SHEETS:
+        return []
+    try:
+        return sheet_pages(pdf)
+    except Exception:  # no bookmarks to read is no reason to fail a conversion
+        return []

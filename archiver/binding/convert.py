@@ -30,7 +30,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.binding.batches import balanced, copy_suffix, kind_of, office_error, text_to_docx
+from archiver.binding.batches import (
+    balanced,
+    copy_suffix,
+    kind_of,
+    office_error,
+    sheet_marks,
+    text_to_docx,
+)
 from archiver.engines import libreoffice
 from archiver.errors import ArchiverError
 from archiver.fsutil import copy_atomic
@@ -50,6 +57,7 @@ class Converted:
     identity: str = ""  # names the PDF's content (for caching what is built from it)
     timed_out: bool = False
     notes: tuple[str, ...] = ()  # what the preparation changed (Chinese, for the report)
+    marks: tuple[tuple[str, int], ...] = ()  # bookmarks inside it: (title, page index)
 
 
 def page_count(pdf: Path) -> int:
@@ -123,6 +131,7 @@ class Converter:
         key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
         done = self.prepared.get(key) or {}
         notes = tuple(done.get("notes", ()))
+        marks = tuple((str(t), int(i)) for t, i in done.get("marks", ()))
         if done.get("unchanged") and isinstance(done.get("pages"), int):
             return Converted(f.path, done["pages"], identity=f"src-{f.facts.sha256}", notes=notes)
         pdf = self.cache / f"{key}.pdf"
@@ -131,7 +140,7 @@ class Converter:
             if not isinstance(pages, int):
                 pages = page_count(pdf)
                 self.pages.put(key, pages)
-            return Converted(pdf, pages, identity=key, notes=notes)
+            return Converted(pdf, pages, identity=key, notes=notes, marks=marks)
         fail = self.cache / f"{key}.fail"
         if fail.is_file():
             return Converted(None, 0, json.loads(fail.read_text(encoding="utf-8"))["error"])
@@ -145,6 +154,7 @@ class Converter:
         remember_failure: bool = True,
         notes: list[str] | None = None,
         timed_out: bool = False,
+        marks: list[tuple[str, int]] | None = None,
     ) -> Converted:
         assert f.facts is not None
         key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
@@ -158,8 +168,10 @@ class Converter:
             target = self.cache / f"{key}.pdf"
             copy_atomic(produced, target)
             self.pages.put(key, pages)
-            self.prepared.put(key, {"notes": notes or []})
-            return Converted(target, pages, identity=key, notes=tuple(notes or ()))
+            self.prepared.put(key, {"notes": notes or [], "marks": marks or []})
+            return Converted(
+                target, pages, identity=key, notes=tuple(notes or ()), marks=tuple(marks or ())
+            )
         message = error or "转换失败"
         if remember_failure:
             (self.cache / f"{key}.fail").write_text(
@@ -380,6 +392,7 @@ class Converter:
                     remember_failure=not res.timed_out,
                     notes=[*prep_notes.get(src, []), *notes],
                     timed_out=res.timed_out,
+                    marks=sheet_marks(f, pdf),
                 )
                 assert f.facts is not None
                 self.progress(len(todo[f.facts.sha256]))

@@ -18,7 +18,7 @@ from archiver.binding.parts import Part
 from archiver.binding.render import RenderJob
 from archiver.fsutil import atomic_path, copy_hashing
 
-ASSEMBLY_VERSION = 1  # bump when write_part changes what it writes
+ASSEMBLY_VERSION = 2  # bump when write_part changes what it writes
 
 
 def part_key(part: Part, front: list[RenderJob], back: RenderJob, font: Path, position: str) -> str:

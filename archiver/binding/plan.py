@@ -51,9 +51,19 @@ class Doc:
     change: str = ""  # frozen builds: added / replaced / withdrawn / blank since the freeze
     since: str = ""  # frozen builds: ISO date of that change
 
-    def bind(self, pdf: str, pages: int, identity: str, notes: tuple[str, ...] = ()) -> None:
+    marks: tuple[tuple[str, int], ...] = ()  # bookmarks inside it (a workbook's sheets)
+
+    def bind(
+        self,
+        pdf: str,
+        pages: int,
+        identity: str,
+        notes: tuple[str, ...] = (),
+        marks: tuple[tuple[str, int], ...] = (),
+    ) -> None:
         """The PDF that stands for this document in the volume (converted or rendered)."""
-        self.pdf, self.pages, self.identity, self.notes = pdf, pages, identity, notes
+        self.pdf, self.pages, self.identity = pdf, pages, identity
+        self.notes, self.marks = notes, marks
 
     def fail(self, message: str) -> None:
         """The file could not be converted: a page saying why takes its place."""

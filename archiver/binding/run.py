@@ -195,7 +195,7 @@ def _convert(plan: BuildPlan, converter: Converter, progress: Progress) -> None:
         if res.pdf is None:
             doc.fail(res.error or "转换失败")
         else:
-            doc.bind(str(res.pdf), res.pages, res.identity, res.notes)
+            doc.bind(str(res.pdf), res.pages, res.identity, res.notes, res.marks)
 
 
 def _write_outputs(
