@@ -105,6 +105,7 @@ def convert_batch(
 
     remaining = list(sources)
     set_aside: list[tuple[Path, str | None, bool]] = []  # (file, error, timed out)
+    fruitless = 0  # runs in a row that converted nothing: then it is not one bad file
     while remaining:
         whole = batch_timeout if batch_timeout is not None else timeout + 5 * len(remaining)
         error, timed_out = _run_soffice(
@@ -113,6 +114,10 @@ def convert_batch(
         left = [s for s in remaining if not _complete(output(s))]
         if error is None or not left:
             set_aside += [(s, None, False) for s in left]  # exit 0 but no output: try alone
+            break
+        fruitless = fruitless + 1 if len(left) == len(remaining) else 0
+        if fruitless >= 2:  # LibreOffice itself is in trouble: every file alone, as before
+            set_aside += [(s, error, timed_out) for s in left]
             break
         set_aside.append((left[0], error, timed_out))
         remaining = left[1:]
@@ -128,15 +133,18 @@ def convert_batch(
     return sorted(results, key=lambda r: order[r.source])
 
 
+STARTUP = 20.0  # seconds LibreOffice may take to start before its first output
+
+
 def _outputs(
     sources: list[Path], output: Callable[[Path], Path], seconds: float
-) -> tuple[Callable[[], int], float]:
+) -> tuple[Callable[[], int], float, float]:
     """Progress of a batch for ``run``'s stall watch: how many outputs exist so far."""
 
     def count() -> int:
         return sum(1 for s in sources if output(s).exists())
 
-    return count, seconds
+    return count, seconds, seconds + STARTUP
 
 
 def complete_pdf(pdf: Path) -> bool:
@@ -163,7 +171,7 @@ def _run_soffice(
     outdir: Path,
     timeout: float,
     target: str,
-    stall: tuple[Callable[[], int], float] | None = None,
+    stall: tuple[Callable[[], int], float, float] | None = None,
 ) -> tuple[str | None, bool]:
     """Run one soffice process; return (error message or None, whether it timed out)."""
     # a killed child may still be writing its profile while it goes: cleaning is best effort

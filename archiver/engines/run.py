@@ -42,12 +42,13 @@ def run(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     check: bool = True,
-    stall: tuple[Callable[[], int], float] | None = None,
+    stall: tuple[Callable[[], int], float, float] | None = None,
 ) -> Completed:
     """Run ``argv`` and wait at most ``timeout`` seconds.
 
-    ``stall``: (a measure of progress, seconds); the program is also stopped when the measure
-    has not changed for that long (a batch converter stuck on one file).
+    ``stall``: (a measure of progress, seconds, seconds before the first progress); the program
+    is also stopped when the measure has not changed for that long (a batch converter stuck on
+    one file). The first progress may take longer: the program has to start up first.
     """
     args = [str(a) for a in argv]
     log.debug("run: %s (timeout %ss)", " ".join(args), timeout)
@@ -122,10 +123,15 @@ POLL = 0.5  # seconds between two looks at the progress of a watched program
 
 
 def _communicate_watching(
-    proc: subprocess.Popen[bytes], timeout: float, progress: Callable[[], int], seconds: float
+    proc: subprocess.Popen[bytes],
+    timeout: float,
+    progress: Callable[[], int],
+    seconds: float,
+    first: float,
 ) -> tuple[bytes, bytes]:
     deadline = time.monotonic() + timeout
     last, since = progress(), time.monotonic()
+    initial = last
     while True:
         now = time.monotonic()
         try:
@@ -137,5 +143,5 @@ def _communicate_watching(
             current = progress()
             if current != last:
                 last, since = current, now
-            elif now - since > seconds:
+            elif now - since > (first if current == initial else seconds):
                 raise _Stalled(proc.args, seconds) from None
