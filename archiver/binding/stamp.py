@@ -127,20 +127,19 @@ class Stamper:
         page[NameObject("/Contents")] = ArrayObject(parts)
 
     def _add_font(self, page: PageObject) -> None:
-        res = page.get("/Resources")
-        if res is None:
-            res_obj = DictionaryObject()
-            page[NameObject("/Resources")] = res_obj
-        else:
-            res_obj = res.get_object()
-        fonts = res_obj.get("/Font")
-        if fonts is None:
-            fonts_obj = DictionaryObject()
-            res_obj[NameObject("/Font")] = fonts_obj
-        else:
-            fonts_obj = fonts.get_object()
-        if FONT_NAME not in fonts_obj:
-            fonts_obj[NameObject(FONT_NAME)] = self.font_ref
+        fonts = _child_dict(_child_dict(page, "/Resources"), "/Font")
+        if FONT_NAME not in fonts:
+            fonts[NameObject(FONT_NAME)] = self.font_ref
+
+
+def _child_dict(parent: Any, key: str) -> Any:
+    """``parent[key]`` as a dictionary, made (empty) when the page has none."""
+    child = parent.get(key)
+    if child is None:
+        made = DictionaryObject()
+        parent[NameObject(key)] = made
+        return made
+    return child.get_object()
 
 
 def _codes_from_tounicode(font: Any) -> dict[str, int]:
