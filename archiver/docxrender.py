@@ -70,15 +70,32 @@ def template_path(name: str, workspace: Path | None = None) -> Path:
 def render_docx(
     name: str, context: dict[str, Any], out: Path, workspace: Path | None = None
 ) -> None:
-    """Render template ``name`` with ``context`` into ``out`` (written atomically)."""
-    import jinja2
-    from docxtpl import DocxTemplate
+    """Render template ``name`` with ``context`` into ``out`` (written atomically).
 
-    path = template_path(name, workspace)
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    The template is parsed once per process (:mod:`archiver.docxcompiled`); contexts with
+    hyperlinks, and templates that path cannot take, go through docxtpl itself.
+    """
+    render_template_file(template_path(name, workspace), context, out)
+
+
+def render_template_file(path: Path, context: dict[str, Any], out: Path) -> None:
+    """Render the template file at ``path`` (see :func:`render_docx`)."""
+    import jinja2
+
+    from archiver.docxcompiled import compiled
+
+    def env() -> jinja2.Environment:
+        return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+    fast = None if _has_url(context) else compiled(path, path.read_bytes(), env)
     try:
-        tpl = DocxTemplate(str(path))
-        tpl.render(_with_links(context, tpl), jinja_env=env, autoescape=True)
+        if fast is not None:
+            changed = fast.render(_with_links(context, None))
+        else:
+            from docxtpl import DocxTemplate
+
+            tpl = DocxTemplate(str(path))
+            tpl.render(_with_links(context, tpl), jinja_env=env(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"模板 {path} 第 {exc.lineno} 行语法错误:{exc.message};"
@@ -91,5 +108,18 @@ def render_docx(
     except Exception as exc:  # a damaged .docx template: name it rather than crash
         raise TemplateError(f"模板 {path} 无法使用:{exc}") from exc
     with atomic_path(out) as tmp:
-        tpl.save(str(tmp))
-        reproducible_zip(tmp)
+        if fast is not None:
+            fast.write(changed, tmp)
+        else:
+            tpl.save(str(tmp))
+            reproducible_zip(tmp)
+
+
+def _has_url(value: Any) -> bool:
+    if isinstance(value, Link):
+        return value.url is not None
+    if isinstance(value, dict):
+        return any(_has_url(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_url(v) for v in value)
+    return False

@@ -41,6 +41,10 @@ def write_part(
         n_front += job.pages
     first_doc = len(writer.pages)
     for doc in part.docs:
+        if doc.segment is not None:  # archiver's own page in a sheaf (bundle.py)
+            reader = readers.setdefault(Path(doc.pdf), PdfReader(doc.pdf))
+            writer.append(reader, pages=list(range(*doc.segment)), import_outline=False)
+            continue
         try:
             reader = PdfReader(doc.pdf, strict=False)
             if reader.is_encrypted:

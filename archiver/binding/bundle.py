@@ -1,10 +1,19 @@
-"""Render a part's cover, 卷内目录 and 备考表 as one LibreOffice document.
+"""Render archiver's own pages of a part as few LibreOffice documents as possible.
 
-Each page set still comes from its own template, but the three are joined (docxcompose)
-and converted together, so their pages share one subset of each Chinese font instead of
-three: that keeps every part about 60 KB smaller. A Word bookmark at the start of each page
-set becomes a PDF named destination (``ExportBookmarksToPDFDestination``), which says where
-each set begins. When a LibreOffice does not write them, the sets are rendered one by one.
+LibreOffice spends about 0.1 s on every document it opens, however small, and little on
+each further page of one, so page sets are joined before they are converted:
+
+- a part's cover, 卷内目录 and 备考表 are one document (a *bundle*): the three templates are
+  joined once (docxcompose) into one template, rendered per part with the three contexts;
+  their pages share one subset of each Chinese font, which keeps every part ~60 KB smaller;
+- a part's placeholders and pointer pages (all from one template) are one document (a
+  *sheaf*): their rendered bodies joined, each page set starting on a new page.
+
+All of them go to LibreOffice in one batch per core. A Word bookmark at the start of each
+page set becomes a PDF named destination (``ExportBookmarksToPDFDestination``), which says
+where each set begins; every job then names its document and its page range. Both are
+cached by their content, per part, so a build makes the same documents whatever was built
+before. When a LibreOffice writes no named destinations, the sets are rendered one by one.
 """
 
 from __future__ import annotations
@@ -16,36 +25,40 @@ from pathlib import Path
 from typing import Any
 
 from archiver.binding.render import PageRenderer, RenderJob
-from archiver.docxrender import render_docx, template_path
+from archiver.docxrender import TemplateError, render_docx, render_template_file, template_path
 from archiver.fsutil import copy_atomic
 
-MARKS = ("archiverseg0", "archiverseg1", "archiverseg2")
 PDF_OPTIONS = json.dumps({"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}})
 
 
-def bundle_key(renderer: PageRenderer, jobs: list[RenderJob]) -> str:
-    h = hashlib.sha256(b"bundle-v1")
+def marks(n: int) -> list[str]:
+    return [f"archiverseg{i}" for i in range(n)]
+
+
+def bundle_key(renderer: PageRenderer, jobs: list[RenderJob], kind: str = "bundle") -> str:
+    h = hashlib.sha256(b"bundle-v1" if kind == "bundle" else f"{kind}-v1".encode())
     for job in jobs:
         h.update(template_path(job.template, renderer.workspace).read_bytes())
         h.update(json.dumps(job.context, ensure_ascii=False, sort_keys=True).encode())
     return h.hexdigest()[:40]
 
 
-def segments(pdf: Path) -> list[tuple[int, int]] | None:
-    """Page ranges of the three page sets, from the named destinations; None if absent."""
+def segments(pdf: Path, count: int = 3) -> list[tuple[int, int]] | None:
+    """Page ranges of the ``count`` page sets, from the named destinations; None if absent."""
     from pypdf import PdfReader
 
+    names = marks(count)
     reader = PdfReader(str(pdf))
     found: dict[str, int] = {}
     for name, dest in reader.named_destinations.items():
         clean = name.lstrip("/")
-        for mark in MARKS:
+        if clean in names:
             page = reader.get_destination_page_number(dest)
-            if clean == mark and page is not None:
-                found[mark] = page
-    if len(found) != len(MARKS):
+            if page is not None:
+                found[clean] = page
+    if len(found) != count:
         return None
-    starts = [found[m] for m in MARKS]
+    starts = [found[m] for m in names]
     ends = [*starts[1:], len(reader.pages)]
     ranges = list(zip(starts, ends, strict=True))
     if starts[0] != 0 or any(b <= a for a, b in ranges):
@@ -53,63 +66,127 @@ def segments(pdf: Path) -> list[tuple[int, int]] | None:
     return ranges
 
 
-def render_bundles(renderer: PageRenderer, bundles: list[list[RenderJob]]) -> None:
-    """Fill in each job's ``pdf`` (the shared bundle), ``pages`` and ``segment``."""
-    todo: dict[str, list[RenderJob]] = {}
-    keys = []
-    for jobs in bundles:
-        key = bundle_key(renderer, jobs)
-        keys.append(key)
-        if not (renderer.cache / f"bundle-{key}.pdf").is_file():
-            todo.setdefault(key, jobs)
-    if todo:
-        _convert(renderer, todo)
+def render_own_pages(
+    renderer: PageRenderer, sheaves: list[list[RenderJob]], bundles: list[list[RenderJob]]
+) -> None:
+    """Fill in ``pdf``, ``pages``, ``segment`` and ``identity`` of every job.
+
+    ``bundles`` are each part's cover, contents and 备考表; ``sheaves`` each part's
+    placeholders and pointers. What is not cached is converted in one go.
+    """
+    groups = [("bundle", jobs) for jobs in bundles] + [("sheaf", jobs) for jobs in sheaves if jobs]
+    keys = [f"{kind}-{bundle_key(renderer, jobs, kind)}" for kind, jobs in groups]
+    pending = {
+        key: (kind, jobs)
+        for key, (kind, jobs) in zip(keys, groups, strict=True)
+        if not (renderer.cache / f"{key}.pdf").is_file()
+    }
+    if pending:
+        with tempfile.TemporaryDirectory(prefix="archiver-front-") as tmp:
+            work = Path(tmp)
+            sources = []
+            for key, (kind, jobs) in pending.items():
+                compose = _compose if kind == "bundle" else _sheaf
+                sources.append(compose(renderer, jobs, work / f"{key}.docx"))
+            for res in renderer.convert(sources, work / "out", PDF_OPTIONS):
+                assert res.pdf is not None  # convert() raises for any that failed
+                copy_atomic(res.pdf, renderer.cache / res.pdf.name)
     fallback: list[RenderJob] = []
-    for key, jobs in zip(keys, bundles, strict=True):
-        pdf = renderer.cache / f"bundle-{key}.pdf"
-        ranges = segments(pdf) if pdf.is_file() else None
+    for key, (_kind, jobs) in zip(keys, groups, strict=True):
+        pdf = renderer.cache / f"{key}.pdf"
+        ranges = segments(pdf, len(jobs)) if pdf.is_file() else None
         if ranges is None:
             fallback += jobs
             continue
         for i, (job, (start, end)) in enumerate(zip(jobs, ranges, strict=True)):
             job.pdf, job.pages, job.segment = pdf, end - start, (start, end)
-            job.identity = f"bundle-{key}-{i}"
+            job.identity = f"{key}-{i}"
     if fallback:  # no named destinations from this LibreOffice: one document per page set
         renderer.render(fallback)
 
 
-def _convert(renderer: PageRenderer, todo: dict[str, list[RenderJob]]) -> None:
-    with tempfile.TemporaryDirectory(prefix="archiver-front-") as tmp:
-        work = Path(tmp)
-        sources = []
-        for key, jobs in todo.items():
-            sources.append(_compose(renderer, key, jobs, work))
-        for res in renderer.convert(sources, work / "out", PDF_OPTIONS):
-            assert res.pdf is not None
-            copy_atomic(res.pdf, renderer.cache / f"bundle-{res.source.stem}.pdf")
+def _sheaf(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
+    """A part's placeholders and pointers in one document (see :func:`render_sheaf`)."""
+    from archiver.docxcompiled import compiled, render_sheaf
+
+    paths = {template_path(job.template, renderer.workspace) for job in jobs}
+    if len(paths) == 1:
+        path = paths.pop()
+        template = compiled(path, path.read_bytes(), _env)
+        contexts = [job.context for job in jobs]
+        if template is not None and render_sheaf(template, contexts, marks(len(jobs)), out):
+            return out
+    return _compose_rendered(renderer, jobs, out)
 
 
-def _compose(renderer: PageRenderer, key: str, jobs: list[RenderJob], work: Path) -> Path:
-    """Render the three templates, mark where each starts, join them into one .docx."""
+def _env() -> Any:
+    import jinja2
+
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def _compose(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
+    """The bundle's .docx: the joined template (made once) rendered with all three contexts.
+
+    The three contexts are merged; a field two of them share must have one value (they
+    come from one part), else the page sets are rendered and joined one by one.
+    """
+    merged: dict[str, Any] = {}
+    for job in jobs:
+        for field, value in job.context.items():
+            if field in merged and merged[field] != value:
+                return _compose_rendered(renderer, jobs, out)
+            merged[field] = value
+    try:
+        render_template_file(_joined_template(renderer, jobs), merged, out)
+    except TemplateError:  # rendered apart, the error names the template the office edits
+        return _compose_rendered(renderer, jobs, out)
+    return out
+
+
+def _joined_template(renderer: PageRenderer, jobs: list[RenderJob]) -> Path:
+    """The templates of ``jobs`` joined into one, cached by their bytes."""
+    paths = [template_path(job.template, renderer.workspace) for job in jobs]
+    h = hashlib.sha256(b"joined-v1")
+    for path in paths:
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    target = renderer.cache / f"joined-{h.hexdigest()[:40]}.docx"
+    if not target.is_file():
+        from docx import Document
+
+        with tempfile.TemporaryDirectory(prefix="archiver-joined-") as tmp:
+            built = Path(tmp) / "joined.docx"
+            _join([Document(str(p)) for p in paths], built)
+            copy_atomic(built, target)
+    return target
+
+
+def _compose_rendered(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
+    """Render the three templates apart, then join the rendered documents."""
     from docx import Document
-    from docxcompose.composer import Composer
 
     rendered = []
     for i, job in enumerate(jobs):
-        path = work / f"{key}-{i}.docx"
+        path = out.with_name(f"{out.stem}-{i}.docx")
         render_docx(job.template, job.context, path, renderer.workspace)
-        doc = Document(str(path))
+        rendered.append(Document(str(path)))
+    _join(rendered, out)
+    return out
+
+
+def _join(docs: list[Any], out: Path) -> None:
+    """Mark where each document starts, start each on a new page, join them (docxcompose)."""
+    from docxcompose.composer import Composer
+
+    for i, doc in enumerate(docs):
         first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-        _bookmark(first, MARKS[i], i)
+        _bookmark(first, f"archiverseg{i}", i)
         if i:
             first.paragraph_format.page_break_before = True
-        rendered.append(doc)
-    composer = Composer(rendered[0])
-    for doc in rendered[1:]:
+    composer = Composer(docs[0])
+    for doc in docs[1:]:
         composer.append(doc)
-    out = work / f"{key}.docx"
     composer.save(str(out))
-    return out
 
 
 def _bookmark(paragraph: Any, name: str, ident: int) -> None:

@@ -52,6 +52,7 @@ class Doc:
     since: str = ""  # frozen builds: ISO date of that change
 
     marks: tuple[tuple[str, int], ...] = ()  # bookmarks inside it (a workbook's sheets)
+    segment: tuple[int, int] | None = None  # its pages within a shared PDF (bundle.py)
 
     def bind(
         self,
@@ -60,10 +61,11 @@ class Doc:
         identity: str,
         notes: tuple[str, ...] = (),
         marks: tuple[tuple[str, int], ...] = (),
+        segment: tuple[int, int] | None = None,
     ) -> None:
         """The PDF that stands for this document in the volume (converted or rendered)."""
         self.pdf, self.pages, self.identity = pdf, pages, identity
-        self.notes, self.marks = notes, marks
+        self.notes, self.marks, self.segment = notes, marks, segment
 
     def fail(self, message: str) -> None:
         """The file could not be converted: a page saying why takes its place."""

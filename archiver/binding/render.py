@@ -3,7 +3,8 @@
 Each page set comes from a docxtpl template (``templates/docx/``, overridable per
 workspace) and is converted by LibreOffice. The PDF is cached under a key made of the
 template's bytes and the rendering context, so an unchanged cover is not rendered again; all
-pages missing from the cache are converted in one LibreOffice batch.
+pages missing from the cache are converted in one LibreOffice batch per core (with the
+covers, contents and 备考表 of :mod:`archiver.binding.bundle`, when called from there).
 """
 
 from __future__ import annotations
@@ -54,9 +55,12 @@ class PageRenderer:
     def convert(
         self, sources: list[Path], outdir: Path, pdf_options: str | None = None
     ) -> list[libreoffice.ConversionResult]:
-        """Convert archiver's own .docx pages: batches in parallel, every one must succeed."""
-        size = max(1, min(40, -(-len(sources) // self.jobs)))
-        batches = [sources[i : i + size] for i in range(0, len(sources), size)]
+        """Convert archiver's own .docx pages: one long batch per core, every one must succeed.
+
+        The batches are dealt round-robin (the sources come grouped by kind, so each core
+        gets a share of the heavier 卷内目录 bundles) and each is one LibreOffice start.
+        """
+        batches = [b for b in (sources[i :: self.jobs] for i in range(self.jobs)) if b]
 
         def batch(files: list[Path]) -> list[libreoffice.ConversionResult]:
             return libreoffice.convert_batch(
@@ -79,8 +83,8 @@ class PageRenderer:
         h.update(json.dumps(job.context, ensure_ascii=False, sort_keys=True).encode())
         return h.hexdigest()[:40]
 
-    def render(self, jobs: list[RenderJob]) -> None:
-        """Fill in ``pdf`` and ``pages`` of every job."""
+    def pending(self, jobs: list[RenderJob]) -> dict[str, list[RenderJob]]:
+        """Fill in the jobs found in the cache; the others by key (one page set per key)."""
         todo: dict[str, list[RenderJob]] = {}
         for job in jobs:
             key = self.key(job)
@@ -90,21 +94,32 @@ class PageRenderer:
                 job.pdf, job.pages = pdf, self._pages(key, pdf)
             else:
                 todo.setdefault(key, []).append(job)
-        if not todo:
-            self.pages.save()
-            return
-        with tempfile.TemporaryDirectory(prefix="archiver-pages-") as tmp:
-            work = Path(tmp)
-            sources = []
-            for key, group in todo.items():
-                src = work / f"{key}.docx"
-                render_docx(group[0].template, group[0].context, src, self.workspace)
-                sources.append(src)
-            for res in self.convert(sources, work / "out"):
-                assert res.pdf is not None  # convert() raises for any that failed
-                key = res.source.stem
-                target = self.cache / f"{key}.pdf"
-                copy_atomic(res.pdf, target)
-                for job in todo[key]:
-                    job.pdf, job.pages = target, self._pages(key, target)
+        return todo
+
+    def sources(self, todo: dict[str, list[RenderJob]], work: Path) -> list[Path]:
+        """The .docx of every pending page set, named by its key."""
+        sources = []
+        for key, group in todo.items():
+            src = work / f"{key}.docx"
+            render_docx(group[0].template, group[0].context, src, self.workspace)
+            sources.append(src)
+        return sources
+
+    def keep(self, todo: dict[str, list[RenderJob]], pdf: Path) -> None:
+        """Cache one converted page set (its file is named by its key) and fill in its jobs."""
+        key = pdf.stem
+        target = self.cache / f"{key}.pdf"
+        copy_atomic(pdf, target)
+        for job in todo[key]:
+            job.pdf, job.pages = target, self._pages(key, target)
+
+    def render(self, jobs: list[RenderJob]) -> None:
+        """Fill in ``pdf`` and ``pages`` of every job."""
+        todo = self.pending(jobs)
+        if todo:
+            with tempfile.TemporaryDirectory(prefix="archiver-pages-") as tmp:
+                work = Path(tmp)
+                for res in self.convert(self.sources(todo, work), work / "out"):
+                    assert res.pdf is not None  # convert() raises for any that failed
+                    self.keep(todo, res.pdf)
         self.pages.save()

@@ -20,7 +20,7 @@ from pathlib import Path
 from archiver import clock
 from archiver.binding import publish as pub
 from archiver.binding.assemble import write_part
-from archiver.binding.bundle import render_bundles
+from archiver.binding.bundle import render_own_pages
 from archiver.binding.convert import Converter
 from archiver.binding.explanations import Compilation, plan_compilations, write_compilations
 from archiver.binding.freeze import FrozenInfo, FrozenState, drop_state
@@ -53,7 +53,7 @@ from archiver.binding.report import (
     new_report,
 )
 from archiver.binding.scorepage import load_build_scores
-from archiver.binding.stamp import make_font_pdf
+from archiver.binding.stamp import FONT_PDF
 from archiver.binding.summary import summary_text
 from archiver.errors import ArchiverError, ExitCode, OutputError
 from archiver.manifest.model import MaterialRef
@@ -268,14 +268,12 @@ def _render_pages(
     ws = result.workspace
     drop = ws.config.drop_folder
     terms = ws.manifest.terms
-    placeholders: list[tuple[Doc, RenderJob]] = []
+    placeholders: dict[int, RenderJob] = {}  # id(doc) → its page
     for volume in plan.volumes:
         for section in volume.sections:
             for doc in section.docs:
                 if doc.kind in ("missing", "failed"):
-                    placeholders.append(
-                        (doc, placeholder_job(doc, section, drop, ws.layout, terms))
-                    )
+                    placeholders[id(doc)] = placeholder_job(doc, section, drop, ws.layout, terms)
                 if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
                     doc.pages = 1
     cap = ws.config.build.page_cap
@@ -286,13 +284,18 @@ def _render_pages(
         render_stand_ins(parts, renderer, ws.config.cache_root / "rendered")
     for _ in range(3):
         locations = locate(parts)
-        pointers = [
-            (doc, pointer_job(doc, section, locations.get(doc.target)))
-            for part in parts
-            for section in part.sections
-            for doc in section.docs
-            if doc.kind == "pointer" and doc.target is not None
-        ]
+        own: list[tuple[Doc, RenderJob]] = []
+        sheaves: list[list[RenderJob]] = []  # each part's placeholders and pointers
+        for part in parts:
+            mine = []
+            for section in part.sections:
+                for doc in section.docs:
+                    if id(doc) in placeholders:
+                        mine.append((doc, placeholders[id(doc)]))
+                    elif doc.kind == "pointer" and doc.target is not None:
+                        mine.append((doc, pointer_job(doc, section, locations.get(doc.target))))
+            own += mine
+            sheaves.append([job for _, job in mine])
         front: FrontJobs = {}
         for part in parts:
             info = _info(result, part, when)
@@ -301,13 +304,11 @@ def _render_pages(
                 contents_job(info, part),
                 backnote_job(info, part),
             )
-        own = placeholders + pointers
-        renderer.render([j for _, j in own])
-        render_bundles(renderer, [list(trio) for trio in front.values()])
+        render_own_pages(renderer, sheaves, [list(trio) for trio in front.values()])
         longer = False
         for doc, job in own:
             longer |= doc.pages != job.pages
-            doc.bind(str(job.pdf), job.pages, job.identity)
+            doc.bind(str(job.pdf), job.pages, job.identity, segment=job.segment)
         if not longer or frozen is not None:  # frozen labels were given per page already
             break
         for part in parts:
@@ -352,8 +353,7 @@ def _write_parts(
     ws = result.workspace
     s = ws.config.build
     cache = ws.config.cache_root
-    lo_id = Converter(cache / "conversions", jobs=1, timeout=60).lo_id()
-    font = make_font_pdf(cache / "rendered" / f"stampfont-{lo_id}-hyphen.pdf", s.timeout)
+    font = FONT_PDF
     digests: dict[str, str] = {}
     store = PartCache(cache / "volumes")
     progress.start("装订案卷", len(parts))

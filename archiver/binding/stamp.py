@@ -3,8 +3,10 @@
 For each page a tiny content stream is appended (no overlay page is merged: that costs
 about 20 times more and duplicates resources). The original content is wrapped in q/Q so
 its graphics state cannot move our number. The font is one embedded font object shared by
-every page: a subset holding the digits, taken from a PDF that LibreOffice makes once
-(Liberation Serif, the free metric twin of Times New Roman). On rotated pages (/Rotate)
+every page: a subset holding the digits and the hyphen, taken from a small PDF shipped
+with archiver (``archiver/resources/stampfont.pdf``: Liberation Serif, the free metric twin
+of Times New Roman, SIL Open Font License; made once by :func:`make_font_pdf`, so no build
+starts LibreOffice for it). On rotated pages (/Rotate)
 the number is drawn through a matrix that undoes the rotation, so it stays upright at the
 chosen corner of the page as the reader sees it.
 """
@@ -29,10 +31,15 @@ SIZE = 14.0
 MM = 72 / 25.4
 INSET_X = 15 * MM  # distance of the number's outer edge from the page edge
 INSET_Y = 12 * MM  # distance of the baseline from the top (or bottom) edge
+FONT_PDF = Path(__file__).resolve().parent.parent / "resources" / "stampfont.pdf"
 
 
 def make_font_pdf(target: Path, timeout: float) -> Path:
-    """A one-page PDF by LibreOffice holding the digits and the hyphen (sub-pages: “15-1”)."""
+    """A one-page PDF by LibreOffice holding the digits and the hyphen (sub-pages: “15-1”).
+
+    How :data:`FONT_PDF` was made (``python -m archiver.binding.stamp``, on a machine whose
+    LibreOffice substitutes Liberation Serif for Times New Roman: check with pdffonts).
+    """
     from docx import Document
     from docx.shared import Pt
 
@@ -172,3 +179,8 @@ def _stream(data: bytes) -> DecodedStreamObject:
 def _num(v: float) -> str:
     text = f"{v:.3f}".rstrip("0").rstrip(".")
     return text if text not in ("", "-0") else "0"
+
+
+if __name__ == "__main__":  # regenerate the shipped font PDF
+    FONT_PDF.unlink(missing_ok=True)
+    print(make_font_pdf(FONT_PDF, 120))
