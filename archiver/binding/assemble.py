@@ -29,9 +29,14 @@ def write_part(
     writer = PdfWriter()
     readers: dict[Path, PdfReader] = {}  # one reader per file: shared fonts are copied once
 
+    def shared(path: Path) -> PdfReader:
+        if path not in readers:
+            readers[path] = PdfReader(str(path))
+        return readers[path]
+
     def add(job: RenderJob) -> None:
         assert job.pdf is not None
-        reader = readers.setdefault(job.pdf, PdfReader(str(job.pdf)))
+        reader = shared(job.pdf)
         pages = range(*job.segment) if job.segment else range(len(reader.pages))
         writer.append(reader, pages=list(pages), import_outline=False)
 
@@ -42,7 +47,7 @@ def write_part(
     first_doc = len(writer.pages)
     for doc in part.docs:
         if doc.segment is not None:  # archiver's own page in a sheaf (bundle.py)
-            reader = readers.setdefault(Path(doc.pdf), PdfReader(doc.pdf))
+            reader = shared(Path(doc.pdf))
             writer.append(reader, pages=list(range(*doc.segment)), import_outline=False)
             continue
         try:

@@ -205,11 +205,14 @@ class Converter:
         ]
         others = [f for f in unique if f not in office]
         done: dict[str, Converted] = {}
-        for f in others:
-            done[f.rel] = self._convert_simple(f)
-            self.progress(len(todo[f.facts.sha256]) if f.facts else 1)
-        if office:
-            done.update(self._convert_office(office, todo))
+        # LibreOffice starts first; PDFs and images are prepared here while it works
+        with ThreadPoolExecutor(max_workers=1) as lo:
+            converting = lo.submit(self._convert_office, office, todo) if office else None
+            for f in others:
+                done[f.rel] = self._convert_simple(f)
+                self.progress(len(todo[f.facts.sha256]) if f.facts else 1)
+            if converting is not None:
+                done.update(converting.result())
         for group in todo.values():
             first = done[group[0].rel]
             for f in group:

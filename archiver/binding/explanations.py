@@ -9,10 +9,13 @@ run it in a worker process while it assembles the volumes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archiver import __version__
 from archiver.binding.parts import Part
@@ -66,7 +69,9 @@ def plan_compilations(parts: list[Part], org: str) -> list[Compilation]:
                         entries.append(
                             Entry("note", f"({doc.title}:不是 Word 文档,无法汇编,原件见{where})")
                         )
-                    identity.append([doc.identity, doc.kind, doc.title, where])
+                    # a page archiver writes is named by what it says, not by its rendering
+                    ident = doc.identity if doc.kind == "file" else ""
+                    identity.append([ident, doc.kind, doc.title, where])
                 heading = f"第{s.indicator.id}项 材料({s.material.no}):{s.material.text}"
                 comp.sections.append((heading, entries))
         if comp.sections:
@@ -137,3 +142,54 @@ def _write_one(comp: Compilation, target: Path, org: str) -> None:
     with atomic_path(target) as tmp:
         composer.save(str(tmp))
         reproducible_zip(tmp)
+
+
+def compile_elsewhere(comps: list[Compilation], folder: Path, org: str, cache: Path) -> list[str]:
+    """Write the compilations in a worker process (docxcompose is pure-Python work)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if all((cache / f"compile-{c.key}.docx").is_file() for c in comps):
+        return write_compilations(comps, folder, org, cache)  # only copies: no process
+    spawn = multiprocessing.get_context("spawn")  # the same on Windows; safe beside threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        return pool.submit(write_compilations, comps, folder, org, cache).result()
+
+
+class CompileAhead:
+    """Compile while archiver's own pages are rendered: the compilations need only the
+    documents' page numbers, known before those pages are (:meth:`start`). The build then
+    writes them from the cache (:meth:`use`); if the numbering changed in between (an own
+    page ran longer than one page), what changed is compiled again there."""
+
+    def __init__(self, org: str, cache: Path) -> None:
+        self.org, self.cache = org, cache
+        self.future: Any = None
+        self.pool: Any = None
+
+    def start(self, parts: list[Part]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        comps = plan_compilations(parts, self.org)
+        if not comps or self.future is not None:
+            return
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.future = self.pool.submit(self._ahead, comps)
+
+    def _ahead(self, comps: list[Compilation]) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="archiver-compile-") as tmp:
+            compile_elsewhere(comps, Path(tmp), self.org, self.cache)
+
+    def use(self, comps: list[Compilation]) -> Callable[[Path], list[str]]:
+        """What writes ``comps`` into a folder, once the early compiling is over."""
+
+        def write(folder: Path) -> list[str]:
+            if self.future is not None:
+                with contextlib.suppress(Exception):  # if it failed, compile here and say why
+                    self.future.result()
+                self.pool.shutdown()
+            return compile_elsewhere(comps, folder, self.org, self.cache)
+
+        return write

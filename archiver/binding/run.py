@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from archiver.binding import publish as pub
 from archiver.binding.assemble import write_part
 from archiver.binding.bundle import render_own_pages
 from archiver.binding.convert import Converter
-from archiver.binding.explanations import Compilation, plan_compilations, write_compilations
+from archiver.binding.explanations import CompileAhead, plan_compilations
 from archiver.binding.freeze import FrozenInfo, FrozenState, drop_state
 from archiver.binding.freezeplan import frozen_parts, printed_part
 from archiver.binding.frozenrun import (
@@ -126,7 +126,8 @@ def run_build(
         _convert(plan, converter, progress)
         renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout, jobs=workers)
         when = clock.now()
-        parts, locations, front = _render_pages(plan, result, renderer, when, frozen)
+        ahead = CompileAhead(ws.config.org, cache / "rendered")
+        parts, locations, front = _render_pages(plan, result, renderer, when, frozen, ahead.start)
         volumes = _volume_entries(parts, front, result)
         layout = [printed_part(p, _front_of(front[id(p)])) for p in parts]
         report = new_report(
@@ -141,7 +142,7 @@ def run_build(
         )
         report.layout = layout
         report.scores, notice = load_build_scores(ws)
-        comps = plan_compilations(parts, ws.config.org)
+        comps = ahead.use(plan_compilations(parts, ws.config.org))
         tmp = pub.new_temp_folder(parent)
         try:
             _write_outputs(result, plan, parts, front, report, comps, tmp, progress, when)
@@ -204,7 +205,7 @@ def _write_outputs(
     parts: list[Part],
     front: FrontJobs,
     report: BuildReport,
-    comps: list[Compilation],
+    comps: Callable[[Path], list[str]],
     tmp: Path,
     progress: Progress,
     when: dt.datetime,
@@ -214,9 +215,7 @@ def _write_outputs(
     # the index (LibreOffice) and the compilations (docxcompose, in a worker process) are
     # made while this process assembles the volumes
     with ThreadPoolExecutor(max_workers=2) as background:
-        compiled = background.submit(
-            _compile_elsewhere, comps, tmp, ws.config.org, ws.config.cache_root / "rendered"
-        )
+        compiled = background.submit(comps, tmp)
         indexed = background.submit(
             write_index, ws, report, tmp, when.date(), ws.config.build.timeout
         )
@@ -258,6 +257,7 @@ def _render_pages(
     renderer: PageRenderer,
     when: dt.datetime,
     frozen: FrozenState | None = None,
+    numbered: Callable[[list[Part]], None] | None = None,
 ) -> tuple[list[Part], dict[MaterialRef, Location], FrontJobs]:
     """Render placeholders, pointers, covers, contents and 备考表 in one parallel pass.
 
@@ -282,6 +282,8 @@ def _render_pages(
     else:  # 定稿: printed numbers kept, additions as sub-pages
         parts = frozen_parts(plan, frozen.parts, cap, when.date().isoformat())
         render_stand_ins(parts, renderer, ws.config.cache_root / "rendered")
+    if numbered is not None:  # what depends only on the numbering may start now
+        numbered(parts)
     for _ in range(3):
         locations = locate(parts)
         own: list[tuple[Doc, RenderJob]] = []
@@ -335,15 +337,6 @@ def _volume_entries(parts: list[Part], front: FrontJobs, result: CheckResult) ->
             )
         )
     return entries
-
-
-def _compile_elsewhere(comps: list[Compilation], folder: Path, org: str, cache: Path) -> list[str]:
-    """Write the compilations in a worker process (docxcompose is pure-Python work)."""
-    if all((cache / f"compile-{c.key}.docx").is_file() for c in comps):
-        return write_compilations(comps, folder, org, cache)  # only copies: no process
-    spawn = multiprocessing.get_context("spawn")  # the same on Windows; safe beside threads
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        return pool.submit(write_compilations, comps, folder, org, cache).result()
 
 
 def _write_parts(
