@@ -72,3 +72,12 @@ def sheet_marks(f: ScannedFile, pdf: Path | None) -> list[tuple[str, int]]:
         return sheet_pages(pdf)
     except Exception:  # no bookmarks to read is no reason to fail a conversion
         return []
+
+
+def page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf), strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return len(reader.pages)

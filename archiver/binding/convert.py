@@ -35,6 +35,7 @@ from archiver.binding.batches import (
     copy_suffix,
     kind_of,
     office_error,
+    page_count,
     sheet_marks,
     text_to_docx,
 )
@@ -58,15 +59,6 @@ class Converted:
     timed_out: bool = False
     notes: tuple[str, ...] = ()  # what the preparation changed (Chinese, for the report)
     marks: tuple[tuple[str, int], ...] = ()  # bookmarks inside it: (title, page index)
-
-
-def page_count(pdf: Path) -> int:
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(pdf), strict=False)
-    if reader.is_encrypted:
-        reader.decrypt("")
-    return len(reader.pages)
 
 
 class Converter:

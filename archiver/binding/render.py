@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.binding.convert import page_count
+from archiver.binding.batches import page_count
 from archiver.docxrender import render_docx, template_path
 from archiver.engines import libreoffice
 from archiver.errors import ExternalProgramError
