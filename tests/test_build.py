@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from archiver.cli import cli
+from archiver.engines import libreoffice as lo_engine
 from tests import fixtures as fx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -540,10 +541,24 @@ def test_incremental_build_equals_clean_build(
     (f2 / "情况说明.docx").unlink()
     docx_marker(f2 / "情况说明.docx", "MARK-2-1-NEW", paragraphs=6)
     fx.png(find(ws / "材料", "局法规调研科", "1", 1) / "清单5.png")
+    batches: list[list[str]] = []
+    real = lo_engine._run_soffice
+
+    def recording(exe: Path, sources: list[Path], *args: Any, **kwargs: Any) -> Any:
+        batches.append([s.name for s in sources])
+        return real(exe, sources, *args, **kwargs)
+
+    monkeypatch.setattr(lo_engine, "_run_soffice", recording)
     result = runner.invoke(cli, ["build", str(ws), "--out", str(inc)])
     assert result.exit_code == 0, result.output
     report = json.loads((inc / "build-report.json").read_text(encoding="utf-8"))
     assert report["changed_since_previous"] == ["01_政府职能依法全面履行.pdf"]
+    # the index was foretold from the previous build: converted with the own pages, not after
+    assert len([b for b in batches if any(n.startswith("index-raw-") for n in b)]) == 1
+    assert any(n.startswith("bundle-") for b in batches for n in b)
+    assert len(batches) <= 3, batches  # the changed .docx, then one batch per core
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     # the same inputs from scratch: no cache at all
     shutil.rmtree(ws / ".archiver")
     clean = tmp_path / "clean"

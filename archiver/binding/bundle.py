@@ -67,13 +67,18 @@ def segments(pdf: Path, count: int = 3) -> list[tuple[int, int]] | None:
 
 
 def render_own_pages(
-    renderer: PageRenderer, sheaves: list[list[RenderJob]], bundles: list[list[RenderJob]]
+    renderer: PageRenderer,
+    sheaves: list[list[RenderJob]],
+    bundles: list[list[RenderJob]],
+    extra: list[tuple[Path, Path]] | None = None,
 ) -> None:
     """Fill in ``pdf``, ``pages``, ``segment`` and ``identity`` of every job.
 
     ``bundles`` are each part's cover, contents and 备考表; ``sheaves`` each part's
-    placeholders and pointers. What is not cached is converted in one go.
+    placeholders and pointers. What is not cached is converted in one go, with the
+    ``extra`` documents (source, target PDF): those may fail, their user tries again.
     """
+    extra = extra or []
     groups = [("bundle", jobs) for jobs in bundles] + [("sheaf", jobs) for jobs in sheaves if jobs]
     keys = [f"{kind}-{bundle_key(renderer, jobs, kind)}" for kind, jobs in groups]
     pending = {
@@ -81,14 +86,21 @@ def render_own_pages(
         for key, (kind, jobs) in zip(keys, groups, strict=True)
         if not (renderer.cache / f"{key}.pdf").is_file()
     }
-    if pending:
+    if pending or extra:
         with tempfile.TemporaryDirectory(prefix="archiver-front-") as tmp:
             work = Path(tmp)
             sources = []
             for key, (kind, jobs) in pending.items():
                 compose = _compose if kind == "bundle" else _sheaf
                 sources.append(compose(renderer, jobs, work / f"{key}.docx"))
-            for res in renderer.convert(sources, work / "out", PDF_OPTIONS):
+            targets = dict(extra)
+            for res in renderer.convert(
+                sources + list(targets), work / "out", PDF_OPTIONS, targets
+            ):
+                if res.source in targets:
+                    if res.pdf is not None:
+                        copy_atomic(res.pdf, targets[res.source])
+                    continue
                 assert res.pdf is not None  # convert() raises for any that failed
                 copy_atomic(res.pdf, renderer.cache / res.pdf.name)
     fallback: list[RenderJob] = []

@@ -23,6 +23,7 @@ from archiver.binding.scorepage import heading, score_context
 from archiver.docxrender import Link, render_docx
 from archiver.engines import libreoffice
 from archiver.errors import ExternalProgramError
+from archiver.fsutil import copy_atomic
 from archiver.manifest.model import UNASSIGNED, Manifest
 from archiver.textutil import LEVEL_NAMES, cn_date
 from archiver.workspace import Workspace
@@ -175,37 +176,67 @@ def _index_key(ws: Workspace, context: dict[str, Any]) -> str:
     return h.hexdigest()[:40]
 
 
+def printed(context: dict[str, Any]) -> dict[str, Any]:
+    """The context without the link targets: all the printed pages depend on."""
+    return {
+        **context,
+        "categories": [
+            {
+                **cat,
+                "rows": [{k: v for k, v in row.items() if k != "target"} for row in cat["rows"]],
+            }
+            for cat in context["categories"]
+        ],
+    }
+
+
+def raw_index_pdf(ws: Workspace, context: dict[str, Any]) -> Path:
+    """Where LibreOffice's PDF of the index (before links) is cached for this printed text."""
+    key = _index_key(ws, printed(context))
+    return ws.config.cache_root / "rendered" / f"index-raw-{key}.pdf"
+
+
 def write_index(
     ws: Workspace, report: BuildReport, folder: Path, when: dt.date, timeout: float
 ) -> dict[str, str]:
-    """Write the index volume into ``folder``; an unchanged index comes from the cache."""
+    """Write the index volume into ``folder``; an unchanged index comes from the cache.
+
+    LibreOffice's PDF depends only on the printed text; when the build converted it ahead
+    (:mod:`archiver.binding.indexahead`) or only the links moved, it is not converted again.
+    """
     import shutil
+
+    from archiver.binding.bundle import PDF_OPTIONS
 
     docx = folder / INDEX_DOCX
     context = index_context(ws, report, when)
     cache = ws.config.cache_root / "rendered"
     key = _index_key(ws, context)
     cached_docx, cached_pdf = cache / f"index-{key}.docx", cache / f"index-{key}.pdf"
+    raw = raw_index_pdf(ws, context)
     if cached_docx.is_file() and cached_pdf.is_file():
         shutil.copyfile(cached_docx, docx)
         shutil.copyfile(cached_pdf, folder / INDEX_PDF)
         return {"pdf": INDEX_PDF, "docx": INDEX_DOCX}
     render_docx("索引卷.docx", context, docx, ws.root)
     work = folder / ".index-work"
-    (res,) = libreoffice.convert_batch([docx], work, timeout=timeout)
-    if res.pdf is None:
-        raise ExternalProgramError(f"无法生成索引卷 PDF:{res.error}")
+    if not raw.is_file():
+        (res,) = libreoffice.convert_batch([docx], work, timeout=timeout, pdf_options=PDF_OPTIONS)
+        if res.pdf is None:
+            raise ExternalProgramError(f"无法生成索引卷 PDF:{res.error}")
+        cache.mkdir(parents=True, exist_ok=True)
+        copy_atomic(res.pdf, raw)
     targets = [
         (row["pages"].text, row["target"])
         for cat in context["categories"]
         for row in cat["rows"]
         if row.get("target")
     ]
-    add_links(res.pdf, folder / INDEX_PDF, targets)
+    add_links(raw, folder / INDEX_PDF, targets)
     shutil.rmtree(work, ignore_errors=True)
-    cache.mkdir(parents=True, exist_ok=True)
     for old in cache.glob("index-*"):
-        old.unlink(missing_ok=True)  # keep only the current index
+        if old != raw:
+            old.unlink(missing_ok=True)  # keep only the current index
     shutil.copyfile(docx, cached_docx)
     shutil.copyfile(folder / INDEX_PDF, cached_pdf)
     return {"pdf": INDEX_PDF, "docx": INDEX_DOCX}

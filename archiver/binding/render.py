@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Container
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,14 +54,24 @@ class PageRenderer:
         return pages
 
     def convert(
-        self, sources: list[Path], outdir: Path, pdf_options: str | None = None
+        self,
+        sources: list[Path],
+        outdir: Path,
+        pdf_options: str | None = None,
+        optional: Container[Path] = (),
     ) -> list[libreoffice.ConversionResult]:
         """Convert archiver's own .docx pages: one long batch per core, every one must succeed.
 
-        The batches are dealt round-robin (the sources come grouped by kind, so each core
-        gets a share of the heavier 卷内目录 bundles) and each is one LibreOffice start.
+        Each batch is one LibreOffice start; the sources are dealt largest first to the
+        batch with the fewest bytes so far (a big index goes first, the pages share the rest).
         """
-        batches = [b for b in (sources[i :: self.jobs] for i in range(self.jobs)) if b]
+        loads = [0] * self.jobs
+        dealt: list[list[Path]] = [[] for _ in loads]
+        for src in sorted(sources, key=lambda p: p.stat().st_size, reverse=True):
+            i = loads.index(min(loads))
+            dealt[i].append(src)
+            loads[i] += src.stat().st_size
+        batches = [b for b in dealt if b]
 
         def batch(files: list[Path]) -> list[libreoffice.ConversionResult]:
             return libreoffice.convert_batch(
@@ -70,7 +81,7 @@ class PageRenderer:
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
             results = [r for part in pool.map(batch, batches) for r in part]
         for res in results:
-            if res.pdf is None:
+            if res.pdf is None and res.source not in optional:
                 raise ExternalProgramError(
                     f"无法生成档案页面(封面、卷内目录、备考表或占位页):{res.error};"
                     "请确认 LibreOffice 可以正常运行"

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,31 +21,22 @@ from pathlib import Path
 from archiver import clock
 from archiver.binding import publish as pub
 from archiver.binding.assemble import write_part
-from archiver.binding.bundle import render_own_pages
 from archiver.binding.convert import Converter
 from archiver.binding.explanations import CompileAhead, plan_compilations
-from archiver.binding.freeze import FrozenInfo, FrozenState, drop_state
-from archiver.binding.freezeplan import frozen_parts, printed_part
+from archiver.binding.freeze import FrozenInfo, drop_state
+from archiver.binding.freezeplan import printed_part
 from archiver.binding.frozenrun import (
     commit_state,
     frozen_state_for_build,
-    render_stand_ins,
     write_supplements,
 )
 from archiver.binding.index import write_index
-from archiver.binding.pages import (
-    VolumeInfo,
-    backnote_job,
-    contents_job,
-    cover_job,
-    placeholder_job,
-    pointer_job,
-    volume_title,
-)
+from archiver.binding.indexahead import index_ahead
+from archiver.binding.ownpages import FrontJobs, Locations, front_of, render_pages, volume_entries
 from archiver.binding.partcache import PartCache, part_key
-from archiver.binding.parts import Location, Part, locate, number, split_parts
-from archiver.binding.plan import BuildPlan, Doc, errors_blocking, plan_build
-from archiver.binding.render import PageRenderer, RenderJob
+from archiver.binding.parts import Part
+from archiver.binding.plan import BuildPlan, errors_blocking, plan_build
+from archiver.binding.render import PageRenderer
 from archiver.binding.report import (
     BuildReport,
     VolumeEntry,
@@ -56,7 +48,6 @@ from archiver.binding.scorepage import load_build_scores
 from archiver.binding.stamp import FONT_PDF
 from archiver.binding.summary import summary_text
 from archiver.errors import ArchiverError, ExitCode, OutputError
-from archiver.manifest.model import MaterialRef
 from archiver.pipeline import CheckResult, check_workspace
 from archiver.progress import NullProgress, Progress
 
@@ -127,31 +118,42 @@ def run_build(
         renderer = PageRenderer(cache / "rendered", ws.root, settings.timeout, jobs=workers)
         when = clock.now()
         ahead = CompileAhead(ws.config.org, cache / "rendered")
-        parts, locations, front = _render_pages(plan, result, renderer, when, frozen, ahead.start)
-        volumes = _volume_entries(parts, front, result)
-        layout = [printed_part(p, _front_of(front[id(p)])) for p in parts]
-        report = new_report(
-            when=when.date(),
-            org=ws.config.org,
-            manifest=ws.manifest.title,
-            level=ws.config.level,
-            volumes=volumes,
-            materials=material_entries(plan, parts, locations),
-            errors=sum(1 for f in result.findings if f.severity == "error"),
-            warnings=sum(1 for f in result.findings if f.severity == "warning"),
-        )
-        report.layout = layout
-        report.scores, notice = load_build_scores(ws)
+        scores, notice = load_build_scores(ws)
+        previous = pub.previous_build(parent, out)
+
+        def make_report(
+            parts: list[Part], at: Locations, volumes: list[VolumeEntry]
+        ) -> BuildReport:
+            made = new_report(
+                when=when.date(),
+                org=ws.config.org,
+                manifest=ws.manifest.title,
+                level=ws.config.level,
+                volumes=volumes,
+                materials=material_entries(plan, parts, at),
+                errors=sum(1 for f in result.findings if f.severity == "error"),
+                warnings=sum(1 for f in result.findings if f.severity == "warning"),
+            )
+            made.scores = scores
+            return made
+
+        with tempfile.TemporaryDirectory(prefix="archiver-ahead-") as ahead_dir:
+            index = index_ahead(ws, previous, make_report, when.date(), Path(ahead_dir))
+            parts, locations, front = render_pages(
+                plan, result, renderer, when, frozen, ahead.start, index
+            )
+        volumes = volume_entries(parts, front, result)
+        report = make_report(parts, locations, volumes)
+        report.layout = [printed_part(p, front_of(front[id(p)])) for p in parts]
         comps = ahead.use(plan_compilations(parts, ws.config.org))
         tmp = pub.new_temp_folder(parent)
         try:
             _write_outputs(result, plan, parts, front, report, comps, tmp, progress, when)
-            previous = pub.previous_build(parent, out)
             report.changed_since_previous = changed_volumes(volumes, previous)
             report.has_previous = previous is not None
             if frozen is not None:
                 kept, report.frozen = write_supplements(
-                    tmp, layout, frozen, when.date().isoformat(), settings.timeout
+                    tmp, report.layout, frozen, when.date().isoformat(), settings.timeout
                 )
             (tmp / pub.REPORT).write_text(
                 json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
@@ -176,12 +178,6 @@ def run_build(
     summary.frozen, summary.renumbered = report.frozen, renumbered
     summary.notices = [notice] if notice else []
     return summary
-
-
-def _front_of(trio: tuple[RenderJob, RenderJob, RenderJob]) -> dict[str, tuple[str, int]]:
-    return {
-        k: (j.identity, j.pages) for k, j in zip(("cover", "contents", "back"), trio, strict=True)
-    }
 
 
 def _convert(plan: BuildPlan, converter: Converter, progress: Progress) -> None:
@@ -248,97 +244,6 @@ def _summary(
     )
 
 
-FrontJobs = dict[int, tuple[RenderJob, RenderJob, RenderJob]]  # id(part) → cover, contents, back
-
-
-def _render_pages(
-    plan: BuildPlan,
-    result: CheckResult,
-    renderer: PageRenderer,
-    when: dt.datetime,
-    frozen: FrozenState | None = None,
-    numbered: Callable[[list[Part]], None] | None = None,
-) -> tuple[list[Part], dict[MaterialRef, Location], FrontJobs]:
-    """Render placeholders, pointers, covers, contents and 备考表 in one parallel pass.
-
-    Page numbers depend on the pages archiver writes itself, and those pages name page
-    numbers; every such page is one page long, so numbering assumes that, renders, and
-    numbers again in the rare case a page ran longer.
-    """
-    ws = result.workspace
-    drop = ws.config.drop_folder
-    terms = ws.manifest.terms
-    placeholders: dict[int, RenderJob] = {}  # id(doc) → its page
-    for volume in plan.volumes:
-        for section in volume.sections:
-            for doc in section.docs:
-                if doc.kind in ("missing", "failed"):
-                    placeholders[id(doc)] = placeholder_job(doc, section, drop, ws.layout, terms)
-                if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
-                    doc.pages = 1
-    cap = ws.config.build.page_cap
-    if frozen is None:
-        parts = split_parts(plan, cap)
-    else:  # 定稿: printed numbers kept, additions as sub-pages
-        parts = frozen_parts(plan, frozen.parts, cap, when.date().isoformat())
-        render_stand_ins(parts, renderer, ws.config.cache_root / "rendered")
-    if numbered is not None:  # what depends only on the numbering may start now
-        numbered(parts)
-    for _ in range(3):
-        locations = locate(parts)
-        own: list[tuple[Doc, RenderJob]] = []
-        sheaves: list[list[RenderJob]] = []  # each part's placeholders and pointers
-        for part in parts:
-            mine = []
-            for section in part.sections:
-                for doc in section.docs:
-                    if id(doc) in placeholders:
-                        mine.append((doc, placeholders[id(doc)]))
-                    elif doc.kind == "pointer" and doc.target is not None:
-                        mine.append((doc, pointer_job(doc, section, locations.get(doc.target))))
-            own += mine
-            sheaves.append([job for _, job in mine])
-        front: FrontJobs = {}
-        for part in parts:
-            info = _info(result, part, when)
-            front[id(part)] = (
-                cover_job(info, part),
-                contents_job(info, part),
-                backnote_job(info, part),
-            )
-        render_own_pages(renderer, sheaves, [list(trio) for trio in front.values()])
-        longer = False
-        for doc, job in own:
-            longer |= doc.pages != job.pages
-            doc.bind(str(job.pdf), job.pages, job.identity, segment=job.segment)
-        if not longer or frozen is not None:  # frozen labels were given per page already
-            break
-        for part in parts:
-            number(part)
-    return parts, locate(parts), front
-
-
-def _volume_entries(parts: list[Part], front: FrontJobs, result: CheckResult) -> list[VolumeEntry]:
-    """What the report says of each volume file (its hash is added once it is written)."""
-    title = result.workspace.manifest.title
-    entries = []
-    for part in parts:
-        cover, contents, back = front[id(part)]
-        entries.append(
-            VolumeEntry(
-                file=part.file_name,
-                title=volume_title(title, part),
-                label=part.label,
-                volume=part.volume.number,
-                part=part.number,
-                pages=cover.pages + contents.pages + part.pages + back.pages,
-                front_pages=cover.pages + contents.pages,
-                document_pages=part.pages,
-            )
-        )
-    return entries
-
-
 def _write_parts(
     parts: list[Part], front: FrontJobs, result: CheckResult, tmp: Path, progress: Progress
 ) -> dict[str, str]:
@@ -364,20 +269,6 @@ def _write_parts(
     progress.finish()
     store.prune()
     return digests
-
-
-def _info(result: CheckResult, part: Part, when: dt.datetime) -> VolumeInfo:
-    ws = result.workspace
-    s = ws.config.build
-    return VolumeInfo(
-        org=ws.config.org,
-        title=volume_title(ws.manifest.title, part),
-        retention=s.retention,
-        fonds_no=s.fonds_no,
-        filer=s.filer,
-        checker=s.checker,
-        date=when.date(),
-    )
 
 
 def _write_sources(tmp: Path, plan: BuildPlan) -> None:
