@@ -82,6 +82,23 @@ def mib(n: int) -> str:
     return f"{n / 1024**2:.1f} MiB"
 
 
+STEP_HEAD = [
+    "| step | wall time | archiver peak memory | archiver process | largest Python worker "
+    "| largest LibreOffice |",
+    "|---|---:|---:|---:|---:|---:|",
+]
+
+
+def step_row(m: Measure) -> str:
+    def cell(n: float) -> str:
+        return f"{n:.0f} MiB" if n else "—"
+
+    return (
+        f"| {m.name} | {m.seconds:.1f} s | **{m.archiver_mib:.0f} MiB** | {cell(m.own_mib)} "
+        f"| {cell(m.worker_mib)} | {cell(m.office_mib)} |"
+    )
+
+
 def _volumes(report: dict) -> tuple[int, int, int]:
     vols = report.get("volumes", [])
     return len(vols), sum(v["document_pages"] for v in vols), sum(v["pages"] for v in vols)
@@ -90,18 +107,16 @@ def _volumes(report: dict) -> tuple[int, int, int]:
 def steps_table(s: Scenario) -> list[str]:
     n, doc_pages, pages = _volumes(s.report)
     lines = [
-        f"### {s.label}",
+        f"### {s.label[:1].upper()}{s.label[1:]}",
         "",
         f"{s.inputs.describe()} converted by the build (made in {s.made_seconds:.0f} s); "
         f"{n} volume files, {doc_pages} document pages, {pages} pages in all (with covers, "
         "contents, 备考表, placeholders).",
         "",
-        "| step | wall time | archiver peak memory | largest LibreOffice |",
-        "|---|---:|---:|---:|",
+        *STEP_HEAD,
     ]
     for m in s.steps.values():
-        office = f"{m.office_mib:.0f} MiB" if m.office_mib else "—"
-        lines.append(f"| {m.name} | {m.seconds:.1f} s | {m.archiver_mib:.0f} MiB | {office} |")
+        lines.append(step_row(m))
     return [*lines, ""]
 
 
@@ -236,13 +251,11 @@ def other_table(r: Results) -> list[str]:
     lines = [
         "### Memory and check at scale",
         "",
-        "| step | wall time | archiver peak memory | largest LibreOffice |",
-        "|---|---:|---:|---:|",
+        *STEP_HEAD,
     ]
     extra: list[Measure] = [r.memory] if r.memory is not None else []
     for m in [*extra, *r.big]:
-        office = f"{m.office_mib:.0f} MiB" if m.office_mib else "—"
-        lines.append(f"| {m.name} | {m.seconds:.1f} s | {m.archiver_mib:.0f} MiB | {office} |")
+        lines.append(step_row(m))
     if r.memory_inputs is not None:
         lines += ["", f"The {r.args.memory_files}-file workspace: {r.memory_inputs.describe()}."]
     return [*lines, ""]

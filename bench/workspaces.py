@@ -8,6 +8,7 @@ build of a workspace converts (as the build plans it), for the engine floor.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SEED = 1000
+FIXED = dt.datetime(2021, 4, 1, 9, 0, tzinfo=dt.timezone.utc)
 OFFICE_KINDS = ("docx", "doc", "wps", "xlsx", "xls", "et", "rtf", "odt", "ods", "pptx", "ppt")
 IMAGE_KINDS = ("jpg", "png", "tif", "bmp", "gif", "webp", "heic")
 
@@ -65,13 +67,26 @@ def text(rng: random.Random, chars: int) -> list[str]:
 
 
 def make_docx(path: Path, rng: random.Random, pages: int) -> None:
+    """A notice or 情况说明 as offices write them (GB/T 9704: 仿宋 三号, about 600 字 a page)."""
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from archiver.export import gbstyle as g
+    from archiver.fsutil import reproducible_zip
 
     doc = Document()
-    doc.add_heading(f"工作情况说明 {path.stem}", level=1)
-    for p in text(rng, pages * 1400 - 500):  # about 1,400 字 fill an A4 page at 11 pt
-        doc.add_paragraph(p)
+    g.set_style_font(doc.styles["Normal"], g.FANGSONG, g.SIZE_3)
+    g.set_document_language(doc)
+    g.page_setup(doc.sections[0])
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    g.set_run_font(head.add_run(f"工作情况说明 {path.stem}"), g.XIAOBIAOSONG, g.SIZE_2)
+    for p in text(rng, pages * 560 - 200):
+        doc.add_paragraph(p).paragraph_format.first_line_indent = Pt(32)
+    doc.core_properties.created = doc.core_properties.modified = FIXED
     doc.save(str(path))
+    reproducible_zip(path)
 
 
 def change_docx(path: Path) -> None:
@@ -126,7 +141,7 @@ def base_pdfs(work: Path, rng: random.Random) -> list[Path]:
     sources = []
     for i in range(4):
         src = work / f"base{i}.docx"
-        make_docx(src, rng, 56)
+        make_docx(src, rng, 58)  # ≥ 56 pages
         sources.append(src)
     results = libreoffice.convert_batch(sources, work / "base", timeout=600)
     return [r.pdf for r in results if r.pdf is not None]
