@@ -134,6 +134,7 @@ def demo_scenario(base: Path, with_profile: bool) -> tuple[Scenario, Profile | N
     pristine = base / "pristine"
     make_demo(pristine)
     made = time.perf_counter() - start
+    shutil.rmtree(pristine / ".archiver", ignore_errors=True)  # cold means no cache
     shutil.copytree(pristine, base / "ws", symlinks=True)
     scenario = measure_workspace("the demo", base / "ws", base, made, with_check=False)
     profile = None

@@ -42,6 +42,7 @@ class Inputs:
     pdf: list[Path] = field(default_factory=list)
     image: list[Path] = field(default_factory=list)
     other: list[Path] = field(default_factory=list)  # OFD …: not in the floor
+    pdf_volume: list[int] = field(default_factory=list)  # the volume of each PDF, in order
 
     @property
     def count(self) -> int:
@@ -101,11 +102,15 @@ def change_docx(path: Path) -> None:
 def make_xlsx(path: Path, rng: random.Random) -> None:
     from openpyxl import Workbook
 
+    from archiver.fsutil import reproducible_zip
+
     wb = Workbook()
     ws = wb.active
     for i in range(rng.randint(20, 80)):
         ws.append([i, rng.choice(PHRASES), rng.randint(1, 100)])
+    wb.properties.created = wb.properties.modified = FIXED.replace(tzinfo=None)
     wb.save(str(path))
+    reproducible_zip(path, core_date="2021-04-01T09:00:00Z")
 
 
 def make_scan(path: Path, rng: random.Random) -> None:
@@ -248,7 +253,8 @@ def build_inputs(ws: Path) -> Inputs:
     plan = plan_build(check_workspace(ws))
     seen: set[str] = set()
     inputs = Inputs()
-    for doc in plan.all_docs():
+    docs = [(n, d) for n, v in enumerate(plan.volumes) for s in v.sections for d in s.docs]
+    for volume, doc in docs:
         src = doc.source
         if doc.kind != "file" or src is None or src.facts is None:
             continue
@@ -262,13 +268,17 @@ def build_inputs(ws: Path) -> Inputs:
             inputs.image.append(src.path)
         elif kind == "pdf":
             inputs.pdf.append(src.path)
+            inputs.pdf_volume.append(volume)
         else:
             inputs.other.append(src.path)
     return inputs
 
 
 def add_mid_volume(inputs: Inputs) -> Path:
-    """A new PDF filed next to the middle PDF of the workspace (a readable copy of another)."""
+    """A new PDF filed next to the middle PDF of the volume with the most PDFs.
+
+    It is a readable copy of another PDF with a byte added (new content, same pages).
+    """
     from pypdf import PdfReader
 
     def readable(p: Path) -> bool:
@@ -278,7 +288,12 @@ def add_mid_volume(inputs: Inputs) -> Path:
             return False
 
     source = next(p for p in inputs.pdf if readable(p))
-    target = inputs.pdf[len(inputs.pdf) // 2].parent / "2021-01 补充文件.pdf"
+    counts: dict[int, int] = {}
+    for v in inputs.pdf_volume:
+        counts[v] = counts.get(v, 0) + 1
+    busiest = max(counts, key=lambda v: counts[v])
+    in_volume = [p for p, v in zip(inputs.pdf, inputs.pdf_volume, strict=True) if v == busiest]
+    target = in_volume[len(in_volume) // 2].parent / "2021-01 补充文件.pdf"
     shutil.copyfile(source, target)
     with target.open("ab") as fh:
         fh.write(b"\n% added\n")
