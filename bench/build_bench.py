@@ -27,6 +27,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from measure import (
     ADDED,
@@ -54,8 +55,8 @@ class Scenario:
     made_seconds: float
     steps: dict[str, Measure] = field(default_factory=dict)
     floor: Floor | None = None
-    report: dict = field(default_factory=dict)  # build-report.json of the cold build
-    report_added: dict = field(default_factory=dict)  # … and after the file added
+    report: dict[str, Any] = field(default_factory=dict)  # build-report.json of the cold build
+    report_added: dict[str, Any] = field(default_factory=dict)  # … and after the file added
     out_size: int = 0  # volumes without the index
     in_size: int = 0  # the PDFs and converted inputs that went into them
     own_size: int = 0  # archiver's own rendered pages (covers, contents, 备考表 …)
@@ -122,8 +123,8 @@ def measure_workspace(
     return s
 
 
-def _report(out: Path) -> dict:
-    data: dict = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+def _report(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
     return data
 
 
@@ -157,9 +158,9 @@ def memory_run(base: Path, files: int) -> tuple[Measure, Inputs]:
     made = generated(base / "ws", files)
     inputs = build_inputs(base / "ws")
     shutil.rmtree(base / "ws" / ".archiver", ignore_errors=True)
-    print(f"{files} files: {inputs.describe()} (made in {made:.0f} s)", flush=True)
-    cold = run(f"build, cold, {files} files", build(base / "ws", base / "out"))
-    print(f"  {files} files: cold {cold.seconds:.1f} s, {cold.archiver_mib:.0f} MiB", flush=True)
+    print(f"{files:,} files: {inputs.describe()} (made in {made:.0f} s)", flush=True)
+    cold = run(f"build, cold, {files:,} files", build(base / "ws", base / "out"))
+    print(f"  {files:,} files: cold {cold.seconds:.1f} s, {cold.archiver_mib:.0f} MiB", flush=True)
     shutil.rmtree(base, ignore_errors=True)
     return cold, inputs
 
@@ -176,9 +177,9 @@ def check_at_scale(base: Path, files: int) -> tuple[Measure, Measure]:
         capture_output=True,
     )
     populate(big, files)
-    cold = run(f"check, cold, {files} files", ["check", str(big)])
-    warm = run(f"check, warm, {files} files", ["check", str(big)])
-    print(f"check at {files} files: cold {cold.seconds:.1f} s, warm {warm.seconds:.2f} s")
+    cold = run(f"check, cold, {files:,} files", ["check", str(big)])
+    warm = run(f"check, warm, {files:,} files", ["check", str(big)])
+    print(f"check at {files:,} files: cold {cold.seconds:.1f} s, warm {warm.seconds:.2f} s")
     shutil.rmtree(base, ignore_errors=True)
     return cold, warm
 
@@ -201,7 +202,7 @@ def main() -> None:
         demo, profile = demo_scenario(args.dir / "demo", not args.no_profile)
     bulk_dir = args.dir / "bulk"
     made = generated(bulk_dir / "ws", args.files)
-    bulk = measure_workspace(f"{args.files} files", bulk_dir / "ws", bulk_dir, made, True)
+    bulk = measure_workspace(f"{args.files:,} files", bulk_dir / "ws", bulk_dir, made, True)
     memory, memory_inputs = None, None
     if not args.no_memory:
         memory, memory_inputs = memory_run(args.dir / "memory", args.memory_files)

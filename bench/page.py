@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import profile_build
 from measure import ADDED, COLD, DOCX, WARM, Measure, machine
@@ -99,7 +99,7 @@ def step_row(m: Measure) -> str:
     )
 
 
-def _volumes(report: dict) -> tuple[int, int, int]:
+def _volumes(report: dict[str, Any]) -> tuple[int, int, int]:
     vols = report.get("volumes", [])
     return len(vols), sum(v["document_pages"] for v in vols), sum(v["pages"] for v in vols)
 
@@ -185,7 +185,7 @@ def targets(r: Results) -> list[str]:
     warm = r.big[1].seconds
     rows.append(
         (
-            f"check warm ≤ {CHECK_WARM_SECONDS:.0f} s at {r.args.check_files} files",
+            f"check warm ≤ {CHECK_WARM_SECONDS:.0f} s at {r.args.check_files:,} files",
             f"{warm:.2f} s",
             ok(warm <= CHECK_WARM_SECONDS),
         )
@@ -205,10 +205,9 @@ def memory_rows(r: Results) -> list[tuple[str, str, str]]:
         )
     ]
     large = r.memory
+    label = f"{r.args.memory_files:,} files"
     if large is None:
-        label = f"{r.args.memory_files} files"
         return [*rows, (f"… at {label}, and flat", "not measured (`--no-memory`)", "—")]
-    label = f"{r.args.memory_files} files"
     rows.append(
         (
             f"archiver's peak memory ≤ {MEMORY_MIB} MiB, cold build of {label}",
@@ -257,7 +256,7 @@ def other_table(r: Results) -> list[str]:
     for m in [*extra, *r.big]:
         lines.append(step_row(m))
     if r.memory_inputs is not None:
-        lines += ["", f"The {r.args.memory_files}-file workspace: {r.memory_inputs.describe()}."]
+        lines += ["", f"The {r.args.memory_files:,}-file workspace: {r.memory_inputs.describe()}."]
     return [*lines, ""]
 
 
@@ -267,7 +266,7 @@ def render(r: Results) -> list[str]:
         "# Performance",
         "",
         "Figures from one run of `bench/build_bench.py`: the shipped demo (`archiver demo`) and a "
-        f"generated workspace of {r.args.files} files in a bureau's mix, each against its own "
+        f"generated workspace of {r.args.files:,} files in a bureau's mix, each against its own "
         "engine floor (see How to run).",
         "",
         f"- Machine: {machine()}",

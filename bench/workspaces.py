@@ -58,7 +58,8 @@ class Inputs:
 
 
 def text(rng: random.Random, chars: int) -> list[str]:
-    out, para = [], ""
+    out: list[str] = []
+    para = ""
     while sum(len(p) for p in out) + len(para) < chars:
         para += rng.choice(PHRASES)
         if len(para) > 180:
