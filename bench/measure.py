@@ -1,0 +1,196 @@
+"""Timing and memory of archiver processes, and the engine floor (not a test).
+
+Every step runs as a fresh ``python -m archiver`` process; /proc is polled for the peak
+memory (VmHWM) of the archiver process itself, of its Python workers and of LibreOffice.
+The engine floor converts the same inputs with the engines alone: LibreOffice in one
+long batch per core (each with its own profile, largest files spread evenly), img2pdf
+(archiver's own image preparation) for images, and one pypdf merge of the workspace's PDFs
+and every converted output, with an outline entry each.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from workspaces import Inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHIVER = [sys.executable, "-m", "archiver"]
+LIBREOFFICE_NAMES = ("soffice", "oosplash")
+COLD = "build, cold (empty cache)"
+WARM = "build, warm (nothing changed)"
+DOCX = "build, one .docx changed"
+ADDED = "build, one file added mid-volume"
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float
+    own_mib: float  # the archiver process
+    worker_mib: float  # its largest Python worker (compilations, watchdog, OFD)
+    office_mib: float  # its largest LibreOffice process
+
+    @property
+    def archiver_mib(self) -> float:
+        return max(self.own_mib, self.worker_mib)
+
+
+def run(name: str, args: list[str], argv: list[str] | None = None) -> Measure:
+    """Run archiver (or ``argv``) with ``args``; poll /proc for its peak memory."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [*(argv or ARCHIVER), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err
+        )
+        own = worker = office = 0
+        while proc.poll() is None:
+            own = max(own, _hwm(proc.pid))
+            for pid in _descendants(proc.pid):
+                if _comm(pid).startswith(LIBREOFFICE_NAMES):
+                    office = max(office, _hwm(pid))
+                else:
+                    worker = max(worker, _hwm(pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        if proc.returncode not in (0, 1):  # 1: the check found errors (the demo has some)
+            err.seek(0)
+            message = err.read().decode(errors="replace")[-4000:]
+            raise SystemExit(f"{name} failed ({proc.returncode}):\n{message}")
+    return Measure(name, seconds, own / 1024, worker / 1024, office / 1024)
+
+
+def _hwm(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _descendants(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for c in (task / "children").read_text().split():
+                out.append(int(c))
+                out += _descendants(int(c))
+    except OSError:
+        pass
+    return out
+
+
+@dataclass
+class Floor:
+    steps: dict[str, float]
+    batches: int
+    skipped: int  # inputs the engines could not take (damaged): they cost the floor nothing
+
+    @property
+    def total(self) -> float:
+        return sum(self.steps.values())
+
+
+def stage_floor(inputs: Inputs, work: Path) -> list[list[Path]]:
+    """Copy the office inputs into one folder per batch (distinct stems), largest first."""
+    office = sorted(inputs.office, key=lambda p: p.stat().st_size, reverse=True)
+    n = max(1, min(os.cpu_count() or 1, len(office)))
+    batches: list[list[Path]] = []
+    for b in range(n):
+        d = work / f"in{b}"
+        d.mkdir(parents=True)
+        batches.append([])
+        for i, p in enumerate(office[b::n]):
+            c = d / f"f{i:05d}{p.suffix}"
+            shutil.copyfile(p, c)
+            batches[-1].append(c)
+    return batches
+
+
+def engine_floor(inputs: Inputs, batches: list[list[Path]], work: Path) -> Floor:
+    from pypdf import PdfWriter
+
+    from archiver.engines import libreoffice
+    from archiver.engines.images import image_to_pdf
+
+    steps: dict[str, float] = {}
+    results: list[list[libreoffice.ConversionResult]] = [[] for _ in batches]
+
+    def convert(n: int) -> None:
+        results[n] = libreoffice.convert_batch(
+            batches[n], work / f"out{n}", timeout=600, batch_timeout=7200
+        )
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=convert, args=(n,)) for n in range(len(batches))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    steps[f"LibreOffice, {len(batches)} parallel batches"] = time.perf_counter() - start
+    converted = [r.pdf for batch in results for r in batch if r.pdf is not None]
+    skipped = sum(1 for batch in results for r in batch if r.pdf is None)
+    start = time.perf_counter()
+    for i, img in enumerate(inputs.image):
+        try:
+            image_to_pdf(img, work / f"img{i:05d}.pdf")
+            converted.append(work / f"img{i:05d}.pdf")
+        except Exception:
+            skipped += 1
+    steps["img2pdf"] = time.perf_counter() - start
+    start = time.perf_counter()
+    writer = PdfWriter()
+    for pdf in [*inputs.pdf, *converted]:
+        page = len(writer.pages)
+        try:
+            writer.append(str(pdf), import_outline=False)
+        except Exception:  # a damaged PDF: archiver repairs or reports it, the floor skips it
+            skipped += 1
+            continue
+        if len(writer.pages) > page:
+            writer.add_outline_item(title=pdf.stem, page_number=page)
+    with (work / "merged.pdf").open("wb") as fh:
+        writer.write(fh)
+    steps["pypdf merge (PDFs and converted outputs)"] = time.perf_counter() - start
+    return Floor(steps, len(batches), skipped)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    from archiver.engines.libreoffice import find_soffice
+
+    program = find_soffice().resolve().parent
+    lo = "LibreOffice"
+    f = program / "versionrc"
+    if f.is_file():
+        lo += " (" + next((x for x in f.read_text().splitlines() if "buildid" in x), "") + ")"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, {lo}"
+    )
