@@ -141,8 +141,11 @@ def demo_scenario(base: Path, with_profile: bool) -> tuple[Scenario, Profile | N
     profile = None
     if with_profile:
         shutil.copytree(pristine, base / "prof", symlinks=True)
-        print("the demo: cold build under cProfile", flush=True)
-        profile = profile_build(base / "prof", base / "prof-out", base / "build.prof")
+        shutil.copytree(pristine, base / "timeline", symlinks=True)
+        print("the demo: cold build under cProfile, then its timeline", flush=True)
+        profile = profile_build(
+            base / "prof", base / "prof-out", base / "build.prof", base / "timeline"
+        )
     return scenario, profile
 
 

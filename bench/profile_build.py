@@ -9,10 +9,12 @@ time. Profiling slows Python code down, so the shares matter more than the secon
 
 from __future__ import annotations
 
+import json
 import pstats
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from measure import Measure, run
 
@@ -21,11 +23,10 @@ STAGES = [
     ("check_workspace", 0),
     ("plan_build", 0),
     ("_convert", 0),
-    ("_render_pages", 0),
+    ("render_pages", 0),
+    ("render_own_pages", 1),
     ("_write_outputs", 0),
     ("_write_parts", 1),
-    ("write_index", 1),
-    ("_compile_elsewhere", 1),
     ("write_supplements", 0),
     ("write_checksums", 0),
     ("publish", 0),
@@ -50,6 +51,7 @@ class Profile:
     stages: list[Row]
     top: list[Row]
     missing: list[str]  # stage functions not found (renamed?)
+    timeline: dict[str, Any] | None = None  # bench/timeline.py: every thread's stages
 
 
 def _archiver(filename: str) -> str | None:
@@ -60,10 +62,21 @@ def _archiver(filename: str) -> str | None:
     return path.rsplit("/archiver/", 1)[1]
 
 
-def profile_build(ws: Path, out: Path, stats_file: Path) -> Profile:
+def profile_build(ws: Path, out: Path, stats_file: Path, fresh: Path | None = None) -> Profile:
+    """cProfile of a cold build of ``ws``; with ``fresh`` (another cold copy), its timeline."""
     argv = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "archiver"]
     wall = run("build, cold, under cProfile", ["build", str(ws), "--out", str(out)], argv)
-    return read_profile(stats_file, wall)
+    profile = read_profile(stats_file, wall)
+    if fresh is not None:
+        spans = stats_file.with_suffix(".timeline.json")
+        script = Path(__file__).resolve().parent / "timeline.py"
+        run(
+            "build, cold, timeline",
+            [str(fresh), str(out) + "-timeline", str(spans)],
+            [sys.executable, str(script)],
+        )
+        profile.timeline = json.loads(spans.read_text(encoding="utf-8"))
+    return profile
 
 
 def read_profile(stats_file: Path, wall: Measure) -> Profile:
@@ -103,6 +116,27 @@ def read_profile(stats_file: Path, wall: Measure) -> Profile:
     return Profile(wall, stats.total_tt, stages, top, missing)  # type: ignore[attr-defined]
 
 
+def render_timeline(timeline: dict[str, Any], label: str) -> list[str]:
+    """The stages of one cold build in every thread, in order of their start."""
+    total = float(timeline["total"])
+    lines = [
+        f"A timeline of another cold build of {label} (`bench/timeline.py`: the stage "
+        f"functions wrapped, no profiler), {total:.1f} s from the start of `run_build`. "
+        "Several rows run at once: LibreOffice is one process per core, the compilations "
+        "a worker process, the index a thread beside the assembly.",
+        "",
+        "| stage | thread | from | to | seconds |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for span in sorted(timeline["spans"], key=lambda s: (s["start"], s["end"])):
+        seconds = span["end"] - span["start"]
+        lines.append(
+            f"| {span['stage']} | {span['thread']} | {span['start']:.2f} s | "
+            f"{span['end']:.2f} s | {seconds:.2f} s |"
+        )
+    return lines
+
+
 def render(profile: Profile, label: str) -> list[str]:
     total = profile.total or 1.0
     lines = [
@@ -139,4 +173,6 @@ def render(profile: Profile, label: str) -> list[str]:
             + ", ".join(f"`{m}`" for m in profile.missing)
             + ".",
         ]
+    if profile.timeline is not None:
+        lines += ["", *render_timeline(profile.timeline, label)]
     return lines

@@ -553,7 +553,7 @@ def test_incremental_build_equals_clean_build(
     assert result.exit_code == 0, result.output
     report = json.loads((inc / "build-report.json").read_text(encoding="utf-8"))
     assert report["changed_since_previous"] == ["01_政府职能依法全面履行.pdf"]
-    # the index was foretold from the previous build: converted with the own pages, not after
+    # the index was converted with the own pages, not in a LibreOffice start after them
     assert len([b for b in batches if any(n.startswith("index-raw-") for n in b)]) == 1
     assert any(n.startswith("bundle-") for b in batches for n in b)
     assert len(batches) <= 3, batches  # the changed .docx, then one batch per core

@@ -149,8 +149,9 @@ def explanation_lines(ws: Workspace, report: BuildReport, when: dt.date) -> list
         f"(依据:{src.document}{src.attachment or ''})。",
         f"{t.level}:{m.level_name(level)},共 {len(inds)} 项{t.item}({parts}){points}。",
         f"材料收集期间:{period}。",
-        f"本档案共 {len({v.volume for v in vols})} 卷、{len(vols)} 册,"
-        f"{report.pages} 页。材料中已装订 {n['included']} 份,部分提供 {n.get('partial', 0)} 份,"
+        f"本档案共 {len({v.volume for v in vols})} 卷、{len(vols)} 册,文件 "
+        f"{sum(v.document_pages for v in vols)} 页(不含各册的案卷封面、卷内目录和备考表)。"
+        f"材料中已装订 {n['included']} 份,部分提供 {n.get('partial', 0)} 份,"
         f"暂缺 {n['missing']} 份,无法装订 {n['failed']} 份,与其他{t.item}共用 {n['shared']} 处;"
         f"不需提供材料的{t.item} {n['not_required']} 项。",
         f"阅读方法:总目录按{t.category}排列。“卷”是案卷序号,案卷文件名以该序号开头;"

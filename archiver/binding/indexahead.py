@@ -1,13 +1,14 @@
-"""The index volume converted together with archiver's own pages, when its text is foretold.
+"""The index volume converted together with archiver's own pages.
 
-The index prints every volume's page count, and those include the covers, contents and
-备考表 that are rendered in the same pass, so it is normally converted after them: one more
-LibreOffice start at the end of the build. When the workspace was built before, each part
-that keeps its file name almost always keeps its number of own pages too; the index is then
-rendered with those counts and converted in the own pages' batch. Afterwards the build
-renders the index with the true counts (:func:`archiver.binding.index.write_index`): if the
-printed text is the same, LibreOffice's PDF is taken from the cache, else it is converted
-there as before. A wrong guess costs one conversion, never a wrong page.
+What the index prints depends on the documents' page numbers, not on how many pages the
+covers, contents and 备考表 take (it counts the documents' pages, as the 备考表 does; the
+links, which do depend on them, are laid over the PDF afterwards). So it is rendered as
+soon as the parts are numbered and converted in the own pages' batch, not in a LibreOffice
+start of its own after them. Afterwards the build renders the index with the final report
+(:func:`archiver.binding.index.write_index`): if the printed text is the same, which it is
+unless an own page ran longer and the parts were numbered again, LibreOffice's PDF is taken
+from the cache; else it is converted there. A changed numbering costs one conversion, never
+a wrong page.
 """
 
 from __future__ import annotations
@@ -26,23 +27,12 @@ from archiver.workspace import Workspace
 MakeReport = Callable[[list[Part], Locations, list[VolumeEntry]], BuildReport]
 
 
-def index_ahead(
-    ws: Workspace, previous: BuildReport | None, make_report: MakeReport, when: dt.date, work: Path
-) -> Extra | None:
-    """What gives the own pages' pass the index to convert (none without a previous build)."""
-    if previous is None:
-        return None
-    before = {v.file: v for v in previous.volumes}
+def index_ahead(ws: Workspace, make_report: MakeReport, when: dt.date, work: Path) -> Extra:
+    """What gives the own pages' pass the index to convert."""
 
     def extra(parts: list[Part], locations: Locations) -> list[tuple[Path, Path]]:
-        if not parts or any(p.file_name not in before for p in parts):
-            return []
-
-        def counts(part: Part) -> tuple[int, int]:
-            old = before[part.file_name]
-            return old.front_pages, old.pages - old.front_pages - old.document_pages
-
-        volumes = entries_with(parts, counts, ws.manifest.title)
+        # cover and contents, 备考表: any counts do, the printed text does not depend on them
+        volumes = entries_with(parts, lambda _part: (2, 1), ws.manifest.title)
         context = index_context(ws, make_report(parts, locations, volumes), when)
         raw = raw_index_pdf(ws, context)
         if raw.is_file():

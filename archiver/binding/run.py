@@ -138,7 +138,7 @@ def run_build(
             return made
 
         with tempfile.TemporaryDirectory(prefix="archiver-ahead-") as ahead_dir:
-            index = index_ahead(ws, previous, make_report, when.date(), Path(ahead_dir))
+            index = index_ahead(ws, make_report, when.date(), Path(ahead_dir))
             parts, locations, front = render_pages(
                 plan, result, renderer, when, frozen, ahead.start, index
             )
