@@ -124,33 +124,62 @@ def scan(config: WorkspaceConfig, manifest: Manifest, layout: Layout) -> Invento
     drop = config.drop_root
     cache = JsonCache(config.cache_root / "files.json", FACTS_VERSION)
     resolver = _Resolver(manifest, layout)
-    files: list[ScannedFile] = []
-    seen: set[str] = set()
+    found: list[tuple[str, Path, str | None, str | None, Folder | None, str | None, bool]] = []
+    jobs: list[tuple[str, Path, bool]] = []
     for path, rel_parts, garbled in _walk(drop, ()):
         rel = "/".join((config.drop_folder, *rel_parts))
         unit, ind, folder = resolver.resolve(rel_parts[:-1])
         link = _link_kind(path, root)
-        if link is not None:
-            files.append(ScannedFile(rel, path, unit, ind, folder, None, link, garbled))
-            continue
-        wants_text = (
-            folder is not None
-            and folder.material is not None
-            and (folder.material.kind == "explanation")
-        )
-        facts = _facts(path, rel, cache, wants_text)
-        seen.add(rel)
-        files.append(ScannedFile(rel, path, unit, ind, folder, facts, None, garbled))
-    cache.prune(seen)
+        found.append((rel, path, unit, ind, folder, link, garbled))
+        if link is None:
+            wants_text = (
+                folder is not None
+                and folder.material is not None
+                and (folder.material.kind == "explanation")
+            )
+            jobs.append((rel, path, wants_text))
+    facts = all_facts(jobs, cache)
+    files = [
+        ScannedFile(rel, path, unit, ind, folder, facts.get(rel), link, garbled)
+        for rel, path, unit, ind, folder, link, garbled in found
+    ]
+    cache.prune({rel for rel, _, _ in jobs})
     cache.save()
     return Inventory(files, drop)
 
 
-def _facts(path: Path, rel: str, cache: JsonCache, want_text: bool) -> FileFacts | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
+PARALLEL_FROM = 200  # files to read before more processes pay for their start (~0.5 s)
+
+
+def all_facts(jobs: list[tuple[str, Path, bool]], cache: JsonCache) -> dict[str, FileFacts | None]:
+    """The facts of every (rel, path, want text): from the cache when the file is unchanged,
+    else read, by one process per core when there are many (hashing and parsing the files of
+    a first check is most of its time)."""
+    out: dict[str, FileFacts | None] = {}
+    todo: list[tuple[str, Path, bool, os.stat_result]] = []
+    for rel, path, want_text in jobs:
+        try:
+            st = path.stat()
+        except OSError:
+            out[rel] = None
+            continue
+        hit = _cached(cache, rel, st, want_text)
+        if hit is not None:
+            out[rel] = hit
+        else:
+            todo.append((rel, path, want_text, st))
+    read = _read_all([(path, want) for _, path, want, _ in todo])
+    for (rel, _path, _want, st), result in zip(todo, read, strict=True):
+        if isinstance(result, str):  # the file could not be read at all
+            result = FileFacts(
+                sha256="", size=st.st_size, kind="unknown", problem="unreadable", reason=result
+            )
+        cache.put(rel, {"size": st.st_size, "mtime": st.st_mtime_ns, "facts": result.to_json()})
+        out[rel] = result
+    return out
+
+
+def _cached(cache: JsonCache, rel: str, st: os.stat_result, want_text: bool) -> FileFacts | None:
     cached = cache.get(rel)
     if cached and cached.get("size") == st.st_size and cached.get("mtime") == st.st_mtime_ns:
         try:
@@ -159,18 +188,30 @@ def _facts(path: Path, rel: str, cache: JsonCache, want_text: bool) -> FileFacts
                 return facts
         except (TypeError, KeyError):
             pass
+    return None
+
+
+def _examine(job: tuple[Path, bool]) -> FileFacts | str:
+    """One file's facts, or why it cannot be read (examine never raises for bad content)."""
     try:
-        facts = examine(path, PLACEHOLDER_MARK, want_text)
+        return examine(job[0], PLACEHOLDER_MARK, job[1])
     except OSError as exc:
-        facts = FileFacts(
-            sha256="",
-            size=st.st_size,
-            kind="unknown",
-            problem="unreadable",
-            reason=f"无法读取({exc.strerror or exc})",
-        )
-    cache.put(rel, {"size": st.st_size, "mtime": st.st_mtime_ns, "facts": facts.to_json()})
-    return facts
+        return f"无法读取({exc.strerror or exc})"
+
+
+def _read_all(jobs: list[tuple[Path, bool]]) -> list[FileFacts | str]:
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [_examine(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")  # the same on Windows; safe beside threads
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+            return list(pool.map(_examine, jobs, chunksize=8))
+    except Exception:  # a worker died (or cannot start): read them here, one by one
+        return [_examine(job) for job in jobs]
 
 
 def _link_kind(path: Path, root: Path) -> str | None:
