@@ -22,6 +22,7 @@ from archiver.binding import publish as pub
 from archiver.binding.assemble import write_part
 from archiver.binding.bundle import render_bundles
 from archiver.binding.convert import Converter
+from archiver.binding.entries import general_entry
 from archiver.binding.explanations import Compilation, plan_compilations, write_compilations
 from archiver.binding.freeze import FrozenInfo, FrozenState, drop_state
 from archiver.binding.freezeplan import frozen_parts, printed_part
@@ -33,17 +34,17 @@ from archiver.binding.frozenrun import (
 )
 from archiver.binding.index import write_index
 from archiver.binding.pages import (
-    VolumeInfo,
     backnote_job,
     contents_job,
     cover_job,
     placeholder_job,
     pointer_job,
+    volume_info,
     volume_title,
 )
 from archiver.binding.partcache import PartCache, part_key
 from archiver.binding.parts import Location, Part, locate, number, split_parts
-from archiver.binding.plan import BuildPlan, Doc, errors_blocking, plan_build
+from archiver.binding.plan import PLACEHOLDER_KINDS, BuildPlan, Doc, errors_blocking, plan_build
 from archiver.binding.render import PageRenderer, RenderJob
 from archiver.binding.report import (
     BuildReport,
@@ -135,11 +136,12 @@ def run_build(
             manifest=ws.manifest.title,
             level=ws.config.level,
             volumes=volumes,
-            materials=material_entries(plan, parts, locations),
+            materials=material_entries(plan, parts, locations, ws.manifest.terms),
             errors=sum(1 for f in result.findings if f.severity == "error"),
             warnings=sum(1 for f in result.findings if f.severity == "warning"),
         )
         report.layout = layout
+        report.general = general_entry(parts)
         report.scores, notice = load_build_scores(ws)
         comps = plan_compilations(parts, ws.config.org)
         tmp = pub.new_temp_folder(parent)
@@ -235,7 +237,7 @@ def _summary(
     began: float,
     changed: list[str],
 ) -> BuildResult:
-    sections = [s for v in plan.volumes for s in v.sections if s.status != "pointer"]
+    sections = [s for s in plan.item_sections() if s.status != "pointer"]
     return BuildResult(
         folder=folder,
         volumes=volumes,
@@ -272,11 +274,11 @@ def _render_pages(
     for volume in plan.volumes:
         for section in volume.sections:
             for doc in section.docs:
-                if doc.kind in ("missing", "failed"):
+                if doc.kind in PLACEHOLDER_KINDS:
                     placeholders.append(
                         (doc, placeholder_job(doc, section, drop, ws.layout, terms))
                     )
-                if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
+                if (doc.kind in PLACEHOLDER_KINDS or doc.kind == "pointer") and not doc.pages:
                     doc.pages = 1
     cap = ws.config.build.page_cap
     if frozen is None:
@@ -295,7 +297,7 @@ def _render_pages(
         ]
         front: FrontJobs = {}
         for part in parts:
-            info = _info(result, part, when)
+            info = volume_info(result.workspace, part, when)
             front[id(part)] = (
                 cover_job(info, part),
                 contents_job(info, part),
@@ -371,20 +373,6 @@ def _write_parts(
     progress.finish()
     store.prune()
     return digests
-
-
-def _info(result: CheckResult, part: Part, when: dt.datetime) -> VolumeInfo:
-    ws = result.workspace
-    s = ws.config.build
-    return VolumeInfo(
-        org=ws.config.org,
-        title=volume_title(ws.manifest.title, part),
-        retention=s.retention,
-        fonds_no=s.fonds_no,
-        filer=s.filer,
-        checker=s.checker,
-        date=when.date(),
-    )
 
 
 def _write_sources(tmp: Path, plan: BuildPlan) -> None:
