@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from archiver.findings import ERROR, INFO, WARNING, Finding
@@ -182,7 +183,7 @@ def _misplaced_message(ctx: CheckContext, f: ScannedFile) -> str:
     ind = ctx.manifest.indicator(f.indicator) if f.indicator else None
     if ind is None or ind not in ctx.manifest.indicators_for(ctx.level):
         return rename_hint(ctx, f.unit, parts[1])
-    folder = ctx.layout.folder_of(_rel_of(parts[:2]))
+    folder = ctx.layout.folder_of(PurePosixPath(*parts[:2]))
     if folder is None:
         unit = ctx.manifest.terms.unit
         if unit.endswith("牵头单位"):  # 附1's wording
@@ -205,12 +206,6 @@ def rename_hint(ctx: CheckContext, unit: str, name: str) -> str:
     if close:
         return f"文件夹“{name}”不对应本单位的任何{item};如果它是“{keyed[close[0]]}”,请改名为该名称"
     return f"文件夹“{name}”不对应本单位的任何{item};请移到正确的{item}文件夹(名称以编号和“_”开头)"
-
-
-def _rel_of(parts: list[str]) -> Any:
-    from pathlib import PurePosixPath
-
-    return PurePosixPath(*parts)
 
 
 def _period_findings(ctx: CheckContext, f: ScannedFile, w: dict[str, Any]) -> list[Finding]:
