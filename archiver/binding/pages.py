@@ -221,18 +221,26 @@ def item_note(section: Section) -> str:
 
 
 def placeholder_job(
-    doc: Doc, section: Section, drop: str, layout: Layout, terms: Terms | None = None
+    doc: Doc,
+    section: Section,
+    drop: str,
+    layout: Layout,
+    terms: Terms | None = None,
+    asks: str | None = None,
 ) -> RenderJob:
-    """The page standing for a missing material or for a file that could not be converted."""
+    """The page standing for a missing material or for a file that could not be converted.
+
+    ``asks`` is what the material asks for as the manifest prints it (附2: the item's 工作要求
+    in place of the generic 佐证材料 wording)."""
     ind, mat = section.indicator, section.material
     t = terms or Terms()
     if doc.kind == "lacking":
-        return lacking_job(doc, section, drop, layout, t)
+        return lacking_job(doc, section, drop, layout, t, asks)
     if doc.kind == "missing":
         folders = layout.folders_for(section.key)
         lines = [
             f"{t.item}:第{ind.id}项 {ind.text or '(原文缺失)'}",
-            f"材料({mat.no}):{mat.text}",
+            _asks_line(section, t, asks),
             f"{t.unit}:{leads_text(mat.lead_units, t)}",
         ]
         if folders:
@@ -252,7 +260,16 @@ def placeholder_job(
     return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": failure_heading(doc), "lines": lines})
 
 
-def lacking_job(doc: Doc, section: Section, drop: str, layout: Layout, t: Terms) -> RenderJob:
+def _asks_line(section: Section, t: Terms, asks: str | None) -> str:
+    mat = section.material
+    if asks and asks != mat.text:
+        return f"{t.material}:{asks}"
+    return f"材料({mat.no}):{mat.text}"
+
+
+def lacking_job(
+    doc: Doc, section: Section, drop: str, layout: Layout, t: Terms, asks: str | None = None
+) -> RenderJob:
     """The page after the shares that came of a several-unit material, naming the missing."""
     from archiver.binding.plan import missing_shares
 
@@ -261,7 +278,7 @@ def lacking_job(doc: Doc, section: Section, drop: str, layout: Layout, t: Terms)
     present = [u for u in mat.units if u not in lacking]
     lines = [
         f"{t.item}:第{ind.id}项 {ind.text or '(原文缺失)'}",
-        f"材料({mat.no}):{mat.text}",
+        _asks_line(section, t, asks),
         f"{t.unit}:{leads_text(mat.lead_units, t)}",
         f"已装订:{'、'.join(present)}提供的部分(见本页之前)",
         f"暂缺:{'、'.join(lacking)}提供的部分",

@@ -275,9 +275,9 @@ def _render_pages(
         for section in volume.sections:
             for doc in section.docs:
                 if doc.kind in PLACEHOLDER_KINDS:
-                    placeholders.append(
-                        (doc, placeholder_job(doc, section, drop, ws.layout, terms))
-                    )
+                    asks = ws.manifest.material_text(section.indicator, section.material)
+                    job = placeholder_job(doc, section, drop, ws.layout, terms, asks)
+                    placeholders.append((doc, job))
                 if (doc.kind in PLACEHOLDER_KINDS or doc.kind == "pointer") and not doc.pages:
                     doc.pages = 1
     cap = ws.config.build.page_cap

@@ -179,3 +179,17 @@ def test_pages_speak_the_manifest_words() -> None:
     assert "牵头单位" in missing.message
     lines = placeholder_job(missing, section, "材料", f.layout()).context["lines"]
     assert any(line.startswith("指标:") for line in lines)
+
+
+def test_placeholders_show_what_the_item_asks_for_in_the_manifest_words() -> None:
+    plan, _ = planned([])
+    missing = next(d for d in plan.all_docs() if d.kind == "missing")
+    section = next(s for s in plan.all_sections() if missing in s.docs)
+    lay = f.layout()
+    lines = placeholder_job(missing, section, "材料", lay, ANNUAL_TERMS, "(1)按时印发方案").context[
+        "lines"
+    ]
+    assert "工作要求:(1)按时印发方案" in lines
+    assert not [x for x in lines if x.startswith("材料(")]
+    plain = placeholder_job(missing, section, "材料", lay, None, section.material.text)
+    assert f"材料({section.material.no}):{section.material.text}" in plain.context["lines"]
