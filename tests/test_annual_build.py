@@ -250,7 +250,7 @@ def test_a_missing_share_gets_its_own_page_and_contents_row(built: dict[str, Any
     page = next(p for p in volume.split("\f") if "本项材料部分暂缺\n工作任务" in p)
     assert "暂缺:局办公室提供的部分" in page and "已装订:局法规调研科提供的部分" in page
     assert "补交时请局办公室放入:材料/局办公室/1-2_" in page
-    assert "工作要求:(1)" in page and "佐证材料" not in page  # the item's own requirement
+    assert "工作要求:各部门要依法履责" in page and "佐证材料" not in page  # its requirement
     assert "已以“本项材料部分暂缺”页标示" in volume.replace("\n", "")
 
 
