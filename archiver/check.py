@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from archiver.findings import ERROR, INFO, WARNING, Finding
@@ -17,7 +18,7 @@ from archiver.scan.facts import dates_in_name, earliest_in_name
 from archiver.scan.inventory import Inventory, ScannedFile
 from archiver.scan.sniff import KIND_NAMES, UNSUPPORTED_NAMES, name_matches
 from archiver.textutil import limit_text
-from archiver.workspace.layout import Layout, required_materials
+from archiver.workspace.layout import GENERAL_FOLDER, Layout, required_materials
 
 COUNTABLE = ("docx", "txt")
 
@@ -61,7 +62,7 @@ def _order(ctx: CheckContext) -> Any:
 def _where(f: ScannedFile) -> dict[str, Any]:
     key = f.material
     return {
-        "unit": f.unit,
+        "unit": GENERAL_FOLDER if f.general else f.unit,
         "indicator": key.indicator if key else f.indicator,
         "material": key.material if key else None,
         "path": f.rel,
@@ -158,6 +159,8 @@ def file_findings(ctx: CheckContext, f: ScannedFile) -> list[Finding]:
                 message=f"{facts.damage};请核对装订后的页面是否完整,最好请原单位重新导出该文件",
             )
         )
+    if f.general:  # the office's own documents (自评报告 …) are written after the period
+        return out
     if f.folder is None:
         out.append(Finding("misplaced_file", **w, message=_misplaced_message(ctx, f)))
         return out
@@ -167,19 +170,25 @@ def file_findings(ctx: CheckContext, f: ScannedFile) -> list[Finding]:
 
 def _misplaced_message(ctx: CheckContext, f: ScannedFile) -> str:
     parts = f.rel.split("/")[1:-1]
-    if not parts:
-        return "文件直接放在了材料总文件夹中;请移到本单位对应指标的文件夹"
-    if f.unit is None:
-        return f"“{parts[0]}”不是清单中的单位文件夹;请把文件移到对应单位的指标文件夹"
     item = ctx.manifest.terms.item
+    if not parts:
+        return (
+            f"文件直接放在了材料总文件夹中;请移到本单位对应{item}的文件夹"
+            f"(全局的自评报告、工作总结请放入“{GENERAL_FOLDER}”文件夹)"
+        )
+    if f.unit is None:
+        return f"“{parts[0]}”不是清单中的单位文件夹;请把文件移到对应单位的{item}文件夹"
     if len(parts) == 1:
         return f"文件放在了单位文件夹的第一层;请移到对应{item}的文件夹"
     ind = ctx.manifest.indicator(f.indicator) if f.indicator else None
     if ind is None or ind not in ctx.manifest.indicators_for(ctx.level):
         return rename_hint(ctx, f.unit, parts[1])
-    folder = ctx.layout.folder_of(_rel_of(parts[:2]))
+    folder = ctx.layout.folder_of(PurePosixPath(*parts[:2]))
     if folder is None:
-        return f"第{ind.id}项不由{f.unit}牵头;请确认后移到正确的单位文件夹"
+        unit = ctx.manifest.terms.unit
+        if unit.endswith("牵头单位"):  # 附1's wording
+            return f"第{ind.id}项不由{f.unit}牵头;请确认后移到正确的单位文件夹"
+        return f"{f.unit}不是第{ind.id}项的{unit};请确认后移到正确的单位文件夹"
     return f"第{ind.id}项有多份材料,请把文件放进对应的“材料N_…”子文件夹"
 
 
@@ -197,12 +206,6 @@ def rename_hint(ctx: CheckContext, unit: str, name: str) -> str:
     if close:
         return f"文件夹“{name}”不对应本单位的任何{item};如果它是“{keyed[close[0]]}”,请改名为该名称"
     return f"文件夹“{name}”不对应本单位的任何{item};请移到正确的{item}文件夹(名称以编号和“_”开头)"
-
-
-def _rel_of(parts: list[str]) -> Any:
-    from pathlib import PurePosixPath
-
-    return PurePosixPath(*parts)
 
 
 def _period_findings(ctx: CheckContext, f: ScannedFile, w: dict[str, Any]) -> list[Finding]:
@@ -262,7 +265,7 @@ def material_findings(ctx: CheckContext, inventory: Inventory) -> list[Finding]:
                     ind.id,
                     mat.no,
                     None,
-                    "原表没有写这份材料的牵头单位,已放在“未分配”文件夹;"
+                    f"原表没有写这份材料的{ctx.manifest.terms.unit},已放在“未分配”文件夹;"
                     "请局法规调研科确定由哪个单位提供",
                 )
             )

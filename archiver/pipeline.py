@@ -9,6 +9,7 @@ from archiver.check import CheckContext, run_checks
 from archiver.findings import Finding
 from archiver.manifest.units import resolve_unit
 from archiver.scan.inventory import Inventory, scan
+from archiver.textutil import natural_key
 from archiver.workspace import Workspace, open_workspace
 
 
@@ -21,6 +22,11 @@ class CheckResult:
     @property
     def file_count(self) -> int:
         return len(self.inventory.files)
+
+    @property
+    def general_files(self) -> list[str]:
+        """The files of 材料/总体材料/ (自评报告, 工作总结 …), by name as they are bound."""
+        return sorted((f.rel for f in self.inventory.files if f.general), key=natural_key)
 
     def resolve_unit(self, name: str) -> str:
         ws = self.workspace

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from archiver.manifest.model import UNASSIGNED, Indicator, Material
+from archiver.manifest.terms import Terms
 
 LEVEL_NAMES = {
     "national": "国家级",
@@ -26,9 +28,18 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def leads_text(units: tuple[str, ...]) -> str:
+def leads_text(units: tuple[str, ...], terms: Terms | None = None) -> str:
     """The lead units of a material as printed, or why there are none."""
-    return "、".join(units) or f"{UNASSIGNED}(原表未写牵头单位)"
+    return "、".join(units) or f"{UNASSIGNED}(原表未写{(terms or Terms()).unit})"
+
+
+def no_materials_text(ind: Indicator, terms: Terms, wrap: bool = True) -> str:
+    """What an item that names no material (and no 不需提供 wording) shows: its 工作要求
+    where it has one (附2), else “(原表未列上报资料)” in the manifest's words."""
+    if ind.requirement:
+        return ind.requirement
+    text = f"原表未列{terms.material}"
+    return f"({text})" if wrap else text
 
 
 def limit_text(material: Material | None) -> str:
@@ -51,6 +62,14 @@ def shared_text(indicator: Indicator, material: Material) -> str:
     if others:
         return "与" + "、".join(f"第{i}项" for i in others) + "共用"
     return ""
+
+
+_RUNS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[object, ...]:
+    """“2” before “10”: digit runs compare as numbers."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in _RUNS.split(text))
 
 
 _DIGITS = "零一二三四五六七八九"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 from openpyxl import load_workbook
 
 from archiver.cli import cli
@@ -37,6 +38,11 @@ def built(tmp_path_factory: pytest.TempPathFactory, libreoffice: Path) -> dict[s
     renamed = renamed.rename(renamed.parent / "5-8 依法处理(改名)")
     (renamed / "2021-05-01 处理.txt").write_text("处理情况", encoding="utf-8")
     run("init", str(root))  # a re-run must not add a second 5-8 folder
+    general = drop / "总体材料"
+    (general / "2 2022-01-10 工作总结.txt").write_text("2021年度依法行政工作总结", "utf-8")
+    report_doc = Document()
+    report_doc.add_paragraph("2021年度依法行政自评报告")
+    report_doc.save(str(general / "1 自评报告.docx"))
     first = run("build", str(root))
     run("score", str(root))
     wb = load_workbook(root / "自评表.xlsx")
@@ -50,6 +56,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, libreoffice: Path) -> dict[s
             ws.cell(row=cell.row, column=5, value="回应不及时")
     wb.save(root / "自评表.xlsx")
     check = run("check", str(root), "--json")
+    check_text = run("check", str(root)).output
+    status_text = run("status", str(root)).output
+    status_json = json.loads(run("status", str(root), "--json").stdout)
     run("build", str(root))
     out = sorted((root / "output").iterdir())[-1]
     index = out / "00_索引卷.pdf"
@@ -58,6 +67,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, libreoffice: Path) -> dict[s
     ).stdout
     volume = subprocess.run(
         ["pdftotext", str(next(out.glob("01_*.pdf"))), "-"], capture_output=True, text=True
+    ).stdout
+    general_text = subprocess.run(
+        ["pdftotext", str(out / "00_综合卷_总体材料.pdf"), "-"], capture_output=True, text=True
     ).stdout
     reports = root / "reports"
     reports.mkdir()
@@ -74,6 +86,11 @@ def built(tmp_path_factory: pytest.TempPathFactory, libreoffice: Path) -> dict[s
         "index": text,
         "pages": text.split("\f"),
         "summary": (out / "组卷说明.txt").read_text(encoding="utf-8"),
+        "out": out,
+        "general": general_text,
+        "check_text": check_text,
+        "status_text": status_text,
+        "status_json": status_json,
     }
 
 
@@ -160,3 +177,103 @@ def test_volumes_and_status_outputs_speak_the_annual_words(built: dict[str, Any]
     rect = Document(str(office))
     cells = " ".join(c.text for t in rect.tables for r in t.rows for c in r.cells)
     assert "第1-2项" in cells and "共同提供" in cells
+
+
+PERIOD = "2021年1月1日至2021年12月31日"
+
+
+def test_the_general_documents_are_bound_first_with_their_own_entries(
+    built: dict[str, Any],
+) -> None:
+    from pypdf import PdfReader
+
+    out = built["out"]
+    names = sorted(p.name for p in out.glob("*.pdf"))
+    assert names[:3] == ["00_索引卷.pdf", "00_综合卷_总体材料.pdf", names[2]]
+    assert names[2].startswith("01_")
+    general = built["report"]["general"]
+    assert general["volume"] == "00_综合卷_总体材料.pdf"
+    assert [f["path"] for f in general["files"]] == [
+        "材料/总体材料/1 自评报告.docx",
+        "材料/总体材料/2 2022-01-10 工作总结.txt",
+    ]
+    assert [f["status"] for f in general["files"]] == ["included", "included"]
+    assert [f["first_page"] for f in general["files"]] == [1, 2]
+    assert not [m for m in built["report"]["materials"] if m["indicator"] == "总体材料"]
+    volume = next(v for v in built["report"]["volumes"] if v["file"] == general["volume"])
+    assert volume["label"] == "综合卷" and volume["document_pages"] == 2
+    # the volume: cover (the period), 卷内目录 rows, both documents, 备考表
+    text = built["general"].replace(" ", "")
+    assert PERIOD in text and "总体材料" in text
+    assert "1自评报告" in text and "22022-01-10工作总结" in text
+    assert "2021年度依法行政自评报告" in text and "2021年度依法行政工作总结" in text
+    assert "本卷共2件、2页" in text and "缺损:无。" in text
+    # the index: its own block first in the 总目录, each page linked into the general volume
+    index = built["index"].replace(" ", "")
+    toc = index[index.rindex("总目录") :]
+    assert toc.index("总体材料") < toc.index("一、依法全面履行政府职能(17分)")
+    assert "综合卷" in toc and "1自评报告" in toc
+    links = []
+    for page in PdfReader(str(out / "00_索引卷.pdf")).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object()["/A"]
+            links.append((str(action["/F"]["/F"]), int(action["/D"][0])))
+    front = volume["front_pages"]
+    assert links[:2] == [(general["volume"], front), (general["volume"], front + 1)]
+
+
+def test_general_files_are_listed_by_check_and_status_and_not_misplaced(
+    built: dict[str, Any],
+) -> None:
+    files = ["材料/总体材料/1 自评报告.docx", "材料/总体材料/2 2022-01-10 工作总结.txt"]
+    assert built["check"]["general"] == files
+    assert built["status_json"]["general"] == files
+    for text in (built["check_text"], built["status_text"]):
+        assert "总体材料" in text and "2 2022-01-10 工作总结.txt" in text
+    codes = {f["code"] for f in built["check"]["findings"] if "总体材料" in (f["path"] or "")}
+    assert not codes  # neither misplaced nor out of period (a summary is written afterwards)
+
+
+def test_covers_print_the_assessed_period(built: dict[str, Any]) -> None:
+    cover = built["volume"].replace(" ", "").split("\f")[0]
+    assert "起止时间" in cover and PERIOD in cover
+    assert "2021.03" not in cover  # not the files' dates
+
+
+def test_a_missing_share_gets_its_own_page_and_contents_row(built: dict[str, Any]) -> None:
+    entry = next(m for m in built["report"]["materials"] if m["indicator"] == "1-2")
+    assert entry["status"] == "partial"
+    # its one file, then the page naming the missing share: the material spans both
+    assert entry["last_page"] == entry["first_page"] + 1
+    volume = built["volume"].replace(" ", "")
+    assert "[本项材料部分暂缺]" in volume
+    page = next(p for p in volume.split("\f") if "本项材料部分暂缺\n工作任务" in p)
+    assert "暂缺:局办公室提供的部分" in page and "已装订:局法规调研科提供的部分" in page
+    assert "补交时请局办公室放入:材料/局办公室/1-2_" in page
+    assert "工作要求:各部门要依法履责" in page and "佐证材料" not in page  # its requirement
+    assert "已以“本项材料部分暂缺”页标示" in volume.replace("\n", "")
+
+
+def test_no_words_of_the_1st_annex_in_annual_outputs(built: dict[str, Any]) -> None:
+    title = "濮阳市人社局依法行政年度考核指标体系责任分工表"
+    notice = "创建法治政府建设示范机关实施方案"
+    texts = {
+        "index": built["index"],
+        "summary": built["summary"],
+        "check": built["check_text"],
+        "status": built["status_text"],
+        "general": built["general"],
+        "volume": built["volume"],
+    }
+    from docx import Document as Doc
+
+    docx = Doc(str(built["out"] / "00_索引卷.docx"))
+    texts["index.docx"] = "\n".join(p.text for p in docx.paragraphs) + "\n".join(
+        c.text for t in docx.tables for r in t.rows for c in r.cells
+    )
+    for name, text in texts.items():
+        flat = text.replace(" ", "").replace("\n", "")
+        for cited in (title, title.removesuffix("责任分工表"), notice):
+            flat = flat.replace(cited, "")
+        for word in ("创建", "指标", "上报资料", "牵头单位"):
+            assert word not in flat, (name, word)

@@ -163,3 +163,26 @@ def test_short_title_and_ids() -> None:
     assert indicator_id_of("★2_完成") == "★2"
     assert material_no_of("材料2_情况说明") == 2
     assert material_no_of("其他") is None
+
+
+def test_the_general_folder_is_made_with_its_requirements(
+    workspace: Path, run: Callable[..., object]
+) -> None:
+    from archiver.pipeline import check_workspace
+
+    general = workspace / "材料" / "总体材料"
+    text = (general / "材料要求.txt").read_text(encoding="utf-8-sig")
+    assert "自评报告" in text and "综合卷" in text and "按文件名排序" in text
+    (general / "sub").mkdir()
+    (general / "sub" / "2 工作总结.txt").write_text("总结", encoding="utf-8")
+    (general / "1 自评报告.txt").write_text("自评", encoding="utf-8")
+    result = check_workspace(workspace)
+    assert result.general_files == [
+        "材料/总体材料/1 自评报告.txt",
+        "材料/总体材料/sub/2 工作总结.txt",
+    ]
+    assert not [f for f in result.findings if "总体材料" in (f.path or "")]
+    again = run("init", workspace)  # a re-run leaves the folder and its files alone
+    assert again.exit_code == 0  # type: ignore[attr-defined]
+    assert (general / "1 自评报告.txt").read_text(encoding="utf-8") == "自评"
+    assert (general / "材料要求.txt").read_text(encoding="utf-8-sig") == text

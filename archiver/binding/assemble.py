@@ -113,6 +113,11 @@ def _outline(
         if not section.docs:
             continue
         start = first_doc + section.docs[0].first_page - 1
+        if part.volume.general:  # 总体材料: its files straight under the volume
+            for doc in section.docs:
+                page = first_doc + doc.first_page - 1
+                writer.add_outline_item(title=doc.title, page_number=page)
+            continue
         cats = section.indicator.category_names
         cat_name = cats[1] if len(cats) > 1 else cats[0] if cats else ""
         if current_cat is None or current_cat[0] != cat_name:

@@ -65,6 +65,8 @@ def plan_compilations(parts: list[Part], org: str) -> list[Compilation]:
                         entries.append(Entry("docx", doc.title, str(src.path)))
                     elif doc.kind == "missing":
                         entries.append(Entry("note", f"(本项材料暂缺,见{where})"))
+                    elif doc.kind == "lacking":  # 部分提供: the missing units' share
+                        entries.append(Entry("note", f"({doc.message.rstrip('。')},见{where})"))
                     else:
                         entries.append(
                             Entry("note", f"({doc.title}:不是 Word 文档,无法汇编,原件见{where})")

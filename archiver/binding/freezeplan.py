@@ -156,6 +156,8 @@ def _find(docs: list[Doc], od: PrintedDoc) -> Doc | None:
             return doc
     if od.kind == "missing":  # the material came in: it takes the 暂缺 page's number
         return docs[0] if docs else None
+    if od.kind == "lacking":  # the missing share came in: its first file takes that number
+        return next((d for d in docs if d.kind in ("file", "failed")), None)
     return None
 
 

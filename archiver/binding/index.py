@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from archiver import __version__
+from archiver.binding.plan import GENERAL_MATERIAL
 from archiver.binding.report import MATERIAL_STATUSES, BuildReport
 from archiver.binding.scorepage import heading, score_context
 from archiver.docxrender import Link, render_docx
@@ -25,8 +26,9 @@ from archiver.engines import libreoffice
 from archiver.errors import ExternalProgramError
 from archiver.fsutil import copy_atomic
 from archiver.manifest.model import UNASSIGNED, Manifest
-from archiver.textutil import LEVEL_NAMES, cn_date
+from archiver.textutil import LEVEL_NAMES, cn_date, no_materials_text
 from archiver.workspace import Workspace
+from archiver.workspace.layout import GENERAL_FOLDER
 from archiver.workspace.requirements import period_text
 
 INDEX_DOCX = "00_索引卷.docx"
@@ -57,7 +59,7 @@ def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str
     level = ws.config.level
     volumes = {v.file: v for v in report.volumes}
     by_key = {(m.indicator, m.material): m for m in report.materials}
-    categories: list[dict[str, Any]] = []
+    categories: list[dict[str, Any]] = general_rows(ws, report)
     for cat in manifest.categories:
         rows: list[dict[str, Any]] = []
         current_sub = None
@@ -106,7 +108,7 @@ def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str
                         "material": (
                             f"({mat.no}){manifest.material_text(ind, mat)}"
                             if mat
-                            else ind.no_materials or "(原表未列上报资料)"
+                            else ind.no_materials or no_materials_text(ind, manifest.terms)
                         ),
                         "units": "、".join(mat.units if mat else ind.lead_units) or UNASSIGNED,
                         "status": label,
@@ -128,6 +130,31 @@ def index_context(ws: Workspace, report: BuildReport, when: dt.date) -> dict[str
         "h": {"item": t.item, "material": t.material, "unit": t.unit},
         "scores": score_context(ws, report),
     }
+
+
+def general_rows(ws: Workspace, report: BuildReport) -> list[dict[str, Any]]:
+    """The 总目录's first block: the 总体材料 volume, one row per file (none: no block)."""
+    general = report.general
+    volume = next((v for v in report.volumes if general and v.file == general.volume), None)
+    if general is None or volume is None or not general.files:
+        return []
+    rows: list[dict[str, Any]] = []
+    for i, f in enumerate(general.files):
+        name = f.path.rsplit("/", 1)[-1]
+        text = _labels(f.labels[0], f.labels[-1]) if f.labels else _pages(f.first_page, f.last_page)
+        rows.append(
+            {
+                "id": "",
+                "indicator": GENERAL_MATERIAL.text if i == 0 else "",
+                "material": name.rsplit(".", 1)[0] if "." in name else name,
+                "units": ws.config.org,
+                "status": STATUS_NAMES["included" if f.status == "included" else "failed"],
+                "volume": volume.label,
+                "pages": Link(text, quote(volume.file), size=9),
+                "target": (volume.file, volume.front_pages + f.first_page - 1),
+            }
+        )
+    return [{"name": GENERAL_FOLDER, "rows": rows}]
 
 
 def explanation_lines(ws: Workspace, report: BuildReport, when: dt.date) -> list[str]:
@@ -161,7 +188,20 @@ def explanation_lines(ws: Workspace, report: BuildReport, when: dt.date) -> list
         "尚缺的单位;暂缺——该页为“本项材料暂缺”说明;共用——材料与另一项"
         f"{t.item}相同,只装订一次;不需提供——原表写明不需提供材料;"
         "无法装订——已提交的文件损坏、加密、为空或是音视频等,该页为说明页,写明文件、原因和整改办法。",
+        *_general_line(report),
         f"编制日期:{cn_date(when)};由 archiver {__version__} 生成。",
+    ]
+
+
+def _general_line(report: BuildReport) -> list[str]:
+    general = report.general
+    if general is None or not general.files:
+        return []
+    volume = next((v for v in report.volumes if v.file == general.volume), None)
+    where = f"装订为{volume.label}({volume.file}),排在各卷之前" if volume else "装订在各卷之前"
+    return [
+        f"{GENERAL_FOLDER}:{GENERAL_MATERIAL.text} {len(general.files)} 份,{where},"
+        "在总目录中最先列出。"
     ]
 
 

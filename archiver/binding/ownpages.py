@@ -18,16 +18,16 @@ from archiver.binding.freeze import FrozenState
 from archiver.binding.freezeplan import frozen_parts
 from archiver.binding.frozenrun import render_stand_ins
 from archiver.binding.pages import (
-    VolumeInfo,
     backnote_job,
     contents_job,
     cover_job,
     placeholder_job,
     pointer_job,
+    volume_info,
     volume_title,
 )
 from archiver.binding.parts import Location, Part, locate, number, split_parts
-from archiver.binding.plan import BuildPlan, Doc
+from archiver.binding.plan import PLACEHOLDER_KINDS, BuildPlan, Doc
 from archiver.binding.render import PageRenderer, RenderJob
 from archiver.binding.report import VolumeEntry
 from archiver.manifest.model import MaterialRef
@@ -63,9 +63,11 @@ def render_pages(
     for volume in plan.volumes:
         for section in volume.sections:
             for doc in section.docs:
-                if doc.kind in ("missing", "failed"):
-                    placeholders[id(doc)] = placeholder_job(doc, section, drop, ws.layout, terms)
-                if doc.kind in ("missing", "failed", "pointer") and not doc.pages:
+                if doc.kind in PLACEHOLDER_KINDS:
+                    asks = ws.manifest.material_text(section.indicator, section.material)
+                    job = placeholder_job(doc, section, drop, ws.layout, terms, asks)
+                    placeholders[id(doc)] = job
+                if (doc.kind in PLACEHOLDER_KINDS or doc.kind == "pointer") and not doc.pages:
                     doc.pages = 1
     cap = ws.config.build.page_cap
     if frozen is None:
@@ -92,7 +94,7 @@ def render_pages(
             sheaves.append([job for _, job in mine])
         front: FrontJobs = {}
         for part in parts:
-            info = info_of(result, part, when)
+            info = volume_info(result.workspace, part, when)
             front[id(part)] = (
                 cover_job(info, part),
                 contents_job(info, part),
@@ -146,17 +148,3 @@ def front_of(trio: tuple[RenderJob, RenderJob, RenderJob]) -> dict[str, tuple[st
     return {
         k: (j.identity, j.pages) for k, j in zip(("cover", "contents", "back"), trio, strict=True)
     }
-
-
-def info_of(result: CheckResult, part: Part, when: dt.datetime) -> VolumeInfo:
-    ws = result.workspace
-    s = ws.config.build
-    return VolumeInfo(
-        org=ws.config.org,
-        title=volume_title(ws.manifest.title, part),
-        retention=s.retention,
-        fonds_no=s.fonds_no,
-        filer=s.filer,
-        checker=s.checker,
-        date=when.date(),
-    )

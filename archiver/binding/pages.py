@@ -8,14 +8,16 @@ Each function is pure: from the plan (and, for pointers, where the shared materi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archiver.binding.parts import Location, Part
-from archiver.binding.plan import Doc, Section
+from archiver.binding.plan import GENERAL_KEY, LACKING_HEADING, Doc, Section
 from archiver.binding.render import RenderJob
 from archiver.manifest.terms import Terms
-from archiver.textutil import cn_date, leads_text
-from archiver.workspace.layout import Layout
+from archiver.textutil import cn_date, leads_text, no_materials_text
+from archiver.workspace import Workspace
+from archiver.workspace.layout import GENERAL_FOLDER, Layout
+from archiver.workspace.requirements import period_text
 
 PLACEHOLDER_TEMPLATE = "占位页.docx"
 
@@ -32,14 +34,33 @@ class VolumeInfo:
     filer: str
     checker: str
     date: dt.date
+    period: str = ""  # the assessed period (2021年1月1日至2021年12月31日); "": the files' dates
+    terms: Terms = field(default_factory=Terms)  # the manifest's words
 
 
 def volume_title(manifest_title: str, part: Part) -> str:
     base = manifest_title.removesuffix("责任分工表").removesuffix("指标体系")
-    text = f"{base}材料——{part.volume.category.label}"
+    text = f"{base}材料——{part.volume.category.label}"  # 总体材料 for the general volume
     if part.count > 1:
         text += f"(第{part.number}册)"
     return text
+
+
+def volume_info(ws: Workspace, part: Part, when: dt.datetime) -> VolumeInfo:
+    """What a part's cover, contents and 备考表 say besides its documents."""
+    s = ws.config.build
+    start, end = ws.config.period_start, ws.config.period_end
+    return VolumeInfo(
+        org=ws.config.org,
+        title=volume_title(ws.manifest.title, part),
+        retention=s.retention,
+        fonds_no=s.fonds_no,
+        filer=s.filer,
+        checker=s.checker,
+        date=when.date(),
+        period=period_text(start, end) if start and end else "",
+        terms=ws.manifest.terms,
+    )
 
 
 def _period(docs: list[Doc]) -> str:
@@ -66,7 +87,7 @@ def cover_job(info: VolumeInfo, part: Part) -> RenderJob:
             "org": info.org,
             "category": part.volume.category.title,
             "title": info.title,
-            "period": _period(files),
+            "period": info.period or _period(files),
             "retention": info.retention,
             "items": str(len(files)),
             "pages": str(part.pages),
@@ -77,10 +98,11 @@ def cover_job(info: VolumeInfo, part: Part) -> RenderJob:
 
 def contents_job(info: VolumeInfo, part: Part) -> RenderJob:
     rows: list[dict[str, str]] = []
+    t = info.terms
     for section in part.sections:
         for doc in section.docs:
             first, last = part.page_range(doc)
-            note = f"第{section.indicator.id}项材料{section.material.no}"
+            note = item_note(section)
             title = doc.title
             if doc.kind != "file":
                 title = f"[{doc.title}]"  # a title written by the filer goes in [ ]
@@ -103,7 +125,7 @@ def contents_job(info: VolumeInfo, part: Part) -> RenderJob:
                 "no": "",
                 "doc_no": "",
                 "author": "、".join(ind.lead_units),
-                "title": f"[第{ind.id}项 {ind.no_materials or '原表未列上报资料'}]",
+                "title": f"[第{ind.id}项 {ind.no_materials or no_materials_text(ind, t, False)}]",
                 "date": "",
                 "pages": "",
                 "note": "不需提供材料",
@@ -155,7 +177,9 @@ def backnote_job(info: VolumeInfo, part: Part) -> RenderJob:
         )
     if part.no_material:
         notes.append(
-            "不需提供材料的指标:" + "、".join(f"第{i.id}项" for i in part.no_material) + "。"
+            f"不需提供材料的{info.terms.item}:"
+            + "、".join(f"第{i.id}项" for i in part.no_material)
+            + "。"
         )
     notes += part.notes  # frozen builds: 补充 / 更换 / 移出 since the freeze
     return RenderJob(
@@ -180,24 +204,44 @@ def partial_notes(part: Part) -> list[str]:
         if (lacking := missing_shares(s))
     ]
     return (
-        [f"部分提供:{len(items)} 项材料只到了部分单位的材料:" + ";".join(items) + "。"]
+        [
+            f"部分提供:{len(items)} 项材料只到了部分单位的材料,"
+            f"已以“{LACKING_HEADING}”页标示:" + ";".join(items) + "。"
+        ]
         if items
         else []
     )
 
 
+def item_note(section: Section) -> str:
+    """The 卷内目录's 备注 of a document: which item and material it belongs to."""
+    if section.key == GENERAL_KEY:
+        return GENERAL_FOLDER
+    return f"第{section.indicator.id}项材料{section.material.no}"
+
+
 def placeholder_job(
-    doc: Doc, section: Section, drop: str, layout: Layout, terms: Terms | None = None
+    doc: Doc,
+    section: Section,
+    drop: str,
+    layout: Layout,
+    terms: Terms | None = None,
+    asks: str | None = None,
 ) -> RenderJob:
-    """The page standing for a missing material or for a file that could not be converted."""
+    """The page standing for a missing material or for a file that could not be converted.
+
+    ``asks`` is what the material asks for as the manifest prints it (附2: the item's 工作要求
+    in place of the generic 佐证材料 wording)."""
     ind, mat = section.indicator, section.material
     t = terms or Terms()
+    if doc.kind == "lacking":
+        return lacking_job(doc, section, drop, layout, t, asks)
     if doc.kind == "missing":
         folders = layout.folders_for(section.key)
         lines = [
             f"{t.item}:第{ind.id}项 {ind.text or '(原文缺失)'}",
-            f"材料({mat.no}):{mat.text}",
-            f"{t.unit}:{leads_text(mat.lead_units)}",
+            _asks_line(section, t, asks),
+            f"{t.unit}:{leads_text(mat.lead_units, t)}",
         ]
         if folders:
             lines.append(f"补交时请放入:{drop}/{folders[0].rel}")
@@ -214,6 +258,35 @@ def placeholder_job(
         f"处理:{advice}",
     ]
     return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": failure_heading(doc), "lines": lines})
+
+
+def _asks_line(section: Section, t: Terms, asks: str | None) -> str:
+    mat = section.material
+    if asks and asks != mat.text:
+        return f"{t.material}:{asks}"
+    return f"材料({mat.no}):{mat.text}"
+
+
+def lacking_job(
+    doc: Doc, section: Section, drop: str, layout: Layout, t: Terms, asks: str | None = None
+) -> RenderJob:
+    """The page after the shares that came of a several-unit material, naming the missing."""
+    from archiver.binding.plan import missing_shares
+
+    ind, mat = section.indicator, section.material
+    lacking = missing_shares(section)
+    present = [u for u in mat.units if u not in lacking]
+    lines = [
+        f"{t.item}:第{ind.id}项 {ind.text or '(原文缺失)'}",
+        _asks_line(section, t, asks),
+        f"{t.unit}:{leads_text(mat.lead_units, t)}",
+        f"已装订:{'、'.join(present)}提供的部分(见本页之前)",
+        f"暂缺:{'、'.join(lacking)}提供的部分",
+    ]
+    folders = [f for f in layout.folders_for(section.key) if f.unit in lacking]
+    for folder in folders:
+        lines.append(f"补交时请{folder.unit}放入:{drop}/{folder.rel}")
+    return RenderJob(PLACEHOLDER_TEMPLATE, {"heading": LACKING_HEADING, "lines": lines})
 
 
 def failure_heading(doc: Doc) -> str:

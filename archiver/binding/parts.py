@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archiver.binding.plan import BuildPlan, Doc, Section, VolumePlan
+from archiver.binding.plan import GENERAL_FILE, BuildPlan, Doc, Section, VolumePlan
 from archiver.manifest.model import Indicator, MaterialRef
 from archiver.workspace.naming import safe_name
 
@@ -27,6 +27,8 @@ class Part:
     @property
     def file_name(self) -> str:
         base = f"{self.volume.number:02d}_{self.volume.category.name}"
+        if self.volume.general:
+            base = GENERAL_FILE
         if self.count > 1:
             base += f"_第{self.number}册"
         return safe_name(base, 80) + ".pdf"
@@ -34,7 +36,7 @@ class Part:
     @property
     def label(self) -> str:
         """How people name it: 第1卷 or 第2卷第1册."""
-        text = f"第{self.volume.number}卷"
+        text = self.volume.label
         return text + (f"第{self.number}册" if self.count > 1 else "")
 
     @property

@@ -16,19 +16,21 @@ first page. A section's status follows from its documents, so it cannot disagree
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from archiver.findings import ERROR, UNBINDABLE, Finding
 from archiver.manifest.model import Category, Indicator, Material, MaterialRef
+from archiver.manifest.terms import Terms
 from archiver.pipeline import CheckResult
 from archiver.scan.inventory import ScannedFile
-from archiver.textutil import leads_text
-from archiver.workspace.layout import material_key
+from archiver.textutil import leads_text, natural_key
+from archiver.workspace.layout import GENERAL_FOLDER, material_key
 
 # withdrawn / blank: frozen builds only (a removed file's pages; a shorter replacement's rest)
-DocKind = Literal["file", "missing", "failed", "pointer", "withdrawn", "blank"]
+# lacking: the page after a several-unit material's shares naming the units whose share is missing
+DocKind = Literal["file", "missing", "failed", "pointer", "withdrawn", "blank", "lacking"]
+PLACEHOLDER_KINDS = ("missing", "failed", "lacking")  # pages archiver writes in their place
 SectionStatus = Literal["included", "missing", "failed", "pointer"]
 
 
@@ -87,8 +89,9 @@ class Section:
 
     @property
     def status(self) -> SectionStatus:
-        # stand-in pages of a frozen build (withdrawn, blank) say nothing of the material
-        kinds = {d.kind for d in self.docs if d.kind not in ("withdrawn", "blank")}
+        # stand-in pages of a frozen build (withdrawn, blank) say nothing of the material, nor
+        # does the page naming a missing share (部分提供 is told by :func:`missing_shares`)
+        kinds = {d.kind for d in self.docs if d.kind not in ("withdrawn", "blank", "lacking")}
         if not kinds:
             return "missing"
         if "pointer" in kinds:
@@ -106,10 +109,42 @@ class Section:
 
 @dataclass
 class VolumePlan:
-    number: int  # 1-based, in category order
+    number: int  # 1-based, in category order; 0 for the 总体材料 volume
     category: Category
     sections: list[Section] = field(default_factory=list)
     no_material: list[Indicator] = field(default_factory=list)  # 不需提供材料 rows
+    general: bool = False  # the office's own documents (材料/总体材料/), bound first
+
+    @property
+    def label(self) -> str:
+        return GENERAL_LABEL if self.general else f"第{self.number}卷"
+
+
+# the 总体材料 volume: one section of archiver's own, before the indicator volumes
+GENERAL_LABEL = "综合卷"
+GENERAL_FILE = "00_综合卷_总体材料"  # sorts after 00_索引卷 and before 01_…
+GENERAL_CATEGORY = Category("", GENERAL_FOLDER, None)
+GENERAL_MATERIAL = Material(
+    no=0,
+    text="本单位的自评报告、工作总结等总体材料",
+    kind="evidence",
+    lead_units=(),
+    own_lead_units=False,
+    word_limit=None,
+    explicit_limit=False,
+    same_as=None,
+)
+GENERAL_INDICATOR = Indicator(
+    id=GENERAL_FOLDER,
+    level="",
+    category=("",),
+    category_names=(GENERAL_FOLDER,),
+    text=GENERAL_MATERIAL.text,
+    lead_units=(),
+    no_materials=None,
+    materials=(GENERAL_MATERIAL,),
+)
+GENERAL_KEY = MaterialRef(GENERAL_FOLDER, 0)
 
 
 @dataclass
@@ -120,13 +155,12 @@ class BuildPlan:
     def all_docs(self) -> list[Doc]:
         return [d for v in self.volumes for s in v.sections for d in s.docs]
 
+    def all_sections(self) -> list[Section]:
+        return [s for v in self.volumes for s in v.sections]
 
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(text: str) -> tuple[object, ...]:
-    """“2” before “10”: digit runs compare as numbers."""
-    return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(text))
+    def item_sections(self) -> list[Section]:
+        """The sections of the manifest's materials (not the 总体材料 volume's)."""
+        return [s for v in self.volumes if not v.general for s in v.sections]
 
 
 def usable(f: ScannedFile) -> bool:
@@ -194,11 +228,27 @@ def plan_build(result: CheckResult) -> BuildPlan:
             continue
         ordered = sorted(ind.materials, key=lambda m: (m.kind != "explanation", m.no))
         for mat in ordered:
-            vol.sections.append(_section(ind, mat, files_by, refused))
+            vol.sections.append(_section(ind, mat, files_by, refused, manifest.terms))
     used = [v for v in volumes.values() if v.sections or v.no_material]
     for i, v in enumerate(used, start=1):
         v.number = i
-    return BuildPlan(used, level)
+    general = general_volume(result, refused)
+    return BuildPlan([general, *used] if general else used, level)
+
+
+def general_volume(result: CheckResult, refused: dict[str, str]) -> VolumePlan | None:
+    """The 总体材料 volume: every file of 材料/总体材料/ by name; None when there is none."""
+    org = result.workspace.config.org
+    files = [f for f in result.inventory.files if f.general and submitted(f)]
+    if not files:
+        return None
+    section = Section(GENERAL_INDICATOR, GENERAL_MATERIAL, GENERAL_KEY)
+    for f in sorted(files, key=lambda f: natural_key(f.rel)):
+        doc = Doc("file", _title(f), org, source=f, date=_file_date(f))
+        if not usable(f):
+            doc.fail(refused.get(f.rel, "文件无法读取;请重新复制或导出该文件"))
+        section.docs.append(doc)
+    return VolumePlan(0, GENERAL_CATEGORY, [section], general=True)
 
 
 def _section(
@@ -206,7 +256,9 @@ def _section(
     mat: Material,
     files_by: dict[tuple[MaterialRef, str], list[ScannedFile]],
     refused: dict[str, str],
+    terms: Terms | None = None,
 ) -> Section:
+    t = terms or Terms()
     key = material_key(ind, mat)
     section = Section(ind, mat, key)
     units = mat.units
@@ -229,16 +281,28 @@ def _section(
                 doc.fail(refused.get(f.rel, "文件无法读取;请重新复制或导出该文件"))
             section.docs.append(doc)
     if not section.docs:
-        who = leads_text(mat.lead_units)
+        who = leads_text(mat.lead_units, t)
         section.docs.append(
             Doc(
                 "missing",
                 "本项材料暂缺",
                 units[0],
-                message=f"第{ind.id}项 材料({mat.no}):{mat.text}。牵头单位:{who}。",
+                message=f"第{ind.id}项 材料({mat.no}):{mat.text}。{t.unit}:{who}。",
+            )
+        )
+    elif lacking := missing_shares(section):  # 部分提供: a page names the missing shares
+        section.docs.append(
+            Doc(
+                "lacking",
+                LACKING_HEADING,
+                "、".join(lacking),
+                message=f"第{ind.id}项 材料({mat.no})缺{'、'.join(lacking)}提供的部分。",
             )
         )
     return section
+
+
+LACKING_HEADING = "本项材料部分暂缺"
 
 
 def errors_blocking(findings: list[Finding]) -> list[Finding]:

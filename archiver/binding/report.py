@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from archiver import __version__
+from archiver.binding.entries import FileEntry, GeneralEntry, file_entry
 from archiver.binding.freeze import FrozenInfo, PrintedPart
 from archiver.binding.parts import Location, Part
-from archiver.binding.plan import BuildPlan, Doc, Section, missing_shares
+from archiver.binding.plan import BuildPlan, Section, missing_shares
 from archiver.manifest.model import MaterialRef
+from archiver.manifest.terms import Terms
 from archiver.score.model import Scores
+from archiver.textutil import no_materials_text
 
 MaterialStatus = Literal["included", "partial", "missing", "failed", "shared", "not_required"]
-FileStatus = Literal["included", "failed"]
 MATERIAL_STATUSES: tuple[MaterialStatus, ...] = (
     "included",
     "partial",
@@ -70,46 +72,6 @@ class VolumeEntry:
             front_pages=int(data.get("front_pages", 0)),
             document_pages=int(data.get("document_pages", 0)),
             sha256=str(data.get("sha256", "")),
-        )
-
-
-@dataclass
-class FileEntry:
-    """One submitted file of a material, and where it was bound."""
-
-    path: str
-    pages: int
-    first_page: int
-    last_page: int
-    status: FileStatus
-    message: str
-    notes: list[str] = field(default_factory=list)  # what preparing it for print changed
-    labels: list[str] = field(default_factory=list)  # printed page numbers ("15-1" when frozen)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "pages": self.pages,
-            "first_page": self.first_page,
-            "last_page": self.last_page,
-            "status": self.status,
-            "message": self.message,
-            "notes": self.notes,
-            "labels": self.labels,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FileEntry:
-        status: FileStatus = "failed" if data.get("status") == "failed" else "included"
-        return cls(
-            str(data.get("path", "")),
-            int(data.get("pages", 0)),
-            int(data.get("first_page", 0)),
-            int(data.get("last_page", 0)),
-            status,
-            str(data.get("message", "")),
-            [str(n) for n in data.get("notes", [])],
-            [str(x) for x in data.get("labels", [])],
         )
 
 
@@ -212,6 +174,7 @@ class BuildReport:
     layout: list[PrintedPart] = field(default_factory=list)  # every page's printed number
     frozen: FrozenInfo | None = None  # set when built frozen (定稿)
     scores: Scores | None = None  # the self-assessment (自评表) when one was bound
+    general: GeneralEntry | None = None  # the 总体材料 volume, when there is one
 
     def count(self, status: MaterialStatus) -> int:
         return sum(1 for m in self.materials if m.status == status)
@@ -244,6 +207,7 @@ class BuildReport:
             "frozen": self.frozen.to_json() if self.frozen else None,
             "layout": [p.to_json() for p in self.layout],
             "scores": self.scores.to_json() if self.scores is not None else None,
+            "general": self.general.to_json() if self.general is not None else None,
         }
 
     @classmethod
@@ -266,31 +230,21 @@ class BuildReport:
             layout=[PrintedPart.from_json(p) for p in data.get("layout", [])],
             frozen=FrozenInfo.from_json(data["frozen"]) if data.get("frozen") else None,
             scores=Scores.from_json(data["scores"]) if data.get("scores") else None,
+            general=GeneralEntry.from_json(data["general"]) if data.get("general") else None,
         )
 
 
-def file_entry(part: Part, doc: Doc) -> FileEntry:
-    assert doc.source is not None
-    first, last = part.page_range(doc)
-    included = doc.kind == "file"
-    return FileEntry(
-        doc.source.rel,
-        doc.pages if included else 0,
-        first,
-        last,
-        "included" if included else "failed",
-        doc.message,
-        list(doc.notes),
-        [part.page_label(first + i) for i in range(max(doc.pages, 1))],
-    )
-
-
 def material_entries(
-    plan: BuildPlan, parts: list[Part], locations: dict[MaterialRef, Location]
+    plan: BuildPlan,
+    parts: list[Part],
+    locations: dict[MaterialRef, Location],
+    terms: Terms | None = None,
 ) -> list[MaterialEntry]:
     """Every material of the plan, in volume order, then the indicators that need none."""
     out: list[MaterialEntry] = []
     for part in parts:
+        if part.volume.general:  # the office's own documents: :func:`general_entry`
+            continue
         for section in part.sections:
             files = [file_entry(part, d) for d in section.docs if d.kind in ("file", "failed")]
             where = locations.get(section.key)
@@ -322,7 +276,7 @@ def material_entries(
                 MaterialEntry(
                     indicator=ind.id,
                     material=None,
-                    text=ind.no_materials or "(原表未列上报资料)",
+                    text=ind.no_materials or no_materials_text(ind, terms or Terms()),
                     units=list(ind.lead_units),
                     status="not_required",
                     volume=None,

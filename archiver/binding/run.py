@@ -22,6 +22,7 @@ from archiver import clock
 from archiver.binding import publish as pub
 from archiver.binding.assemble import write_part
 from archiver.binding.convert import Converter
+from archiver.binding.entries import general_entry
 from archiver.binding.explanations import CompileAhead, plan_compilations
 from archiver.binding.freeze import FrozenInfo, drop_state
 from archiver.binding.freezeplan import printed_part
@@ -130,11 +131,11 @@ def run_build(
                 manifest=ws.manifest.title,
                 level=ws.config.level,
                 volumes=volumes,
-                materials=material_entries(plan, parts, at),
+                materials=material_entries(plan, parts, at, ws.manifest.terms),
                 errors=sum(1 for f in result.findings if f.severity == "error"),
                 warnings=sum(1 for f in result.findings if f.severity == "warning"),
             )
-            made.scores = scores
+            made.scores, made.general = scores, general_entry(parts)
             return made
 
         with tempfile.TemporaryDirectory(prefix="archiver-ahead-") as ahead_dir:
@@ -230,7 +231,7 @@ def _summary(
     began: float,
     changed: list[str],
 ) -> BuildResult:
-    sections = [s for v in plan.volumes for s in v.sections if s.status != "pointer"]
+    sections = [s for s in plan.item_sections() if s.status != "pointer"]
     return BuildResult(
         folder=folder,
         volumes=volumes,

@@ -90,8 +90,12 @@ def build(
 
 def _print_plan(plan: BuildPlan) -> None:
     for vol in plan.volumes:
-        click.echo(click.style(f"第{vol.number}卷 {vol.category.title}", bold=True))
+        click.echo(click.style(f"{vol.label} {vol.category.title}", bold=True))
         for s in vol.sections:
+            if vol.general:  # 总体材料: its files only
+                for d in s.docs:
+                    click.echo(f"      {d.source.rel if d.source else d.title}")
+                continue
             status = {"included": "", "missing": "【暂缺】", "pointer": "【共用】"}.get(
                 s.status, ""
             )

@@ -53,11 +53,12 @@ def manifest_validate(path: Path, strict: bool) -> None:
         counts[ind.level] = counts.get(ind.level, 0) + 1
         materials += sum(1 for mat in ind.materials if mat.same_as is None)
     click.echo(f"清单有效:{m.title}")
+    t = m.terms
     for level, n in counts.items():
         click.echo(f"  {LEVEL_NAMES.get(level, level)}({level}):{n} 项")
     for lv in m.levels:
-        click.echo(f"  按“{lv.name}”({lv.id})创建:{len(m.indicators_for(lv.id))} 项")
-    click.echo(f"  上报资料:{materials} 份(共用的只计一次);单位 {len(m.units)} 个")
+        click.echo(f"  按“{lv.name}”({lv.id}){t.exercise}:{len(m.indicators_for(lv.id))} 项")
+    click.echo(f"  {t.material}:{materials} 份(共用的只计一次);单位 {len(m.units)} 个")
 
 
 @manifest.command("dump")
@@ -82,7 +83,7 @@ def manifest_dump(path: Path, level: str | None, as_json: bool, strict: bool) ->
             click.echo(f"        - ({mat['no']}) {mat['text']}  [{'、'.join(mat['lead_units'])}]")
         if ind["no_materials"]:
             click.echo(f"        - {ind['no_materials']}")
-    click.echo(f"共 {len(data['indicators'])} 项指标")
+    click.echo(f"共 {len(data['indicators'])} 项{m.terms.item}")
 
 
 @manifest.command("export")

@@ -108,10 +108,16 @@ def check(directory: Path | None, as_json: bool, unit: str | None, strict: bool)
         findings = [f for f in findings if f.unit == canonical]
     summary = summarize(findings)
     if as_json:
-        data = {"summary": summary, "findings": [f.to_json() for f in findings]}
+        data = {
+            "summary": summary,
+            "findings": [f.to_json() for f in findings],
+            "general": result.general_files,
+        }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_findings(findings)
+        if unit is None:
+            _print_general(result.general_files)
         click.echo(
             f"共 {summary['errors']} 处错误、{summary['warnings']} 处警告、"
             f"{summary['infos']} 条提示(检查了 {result.file_count} 个文件)"
@@ -138,11 +144,22 @@ def _print_findings(findings: list[Finding]) -> None:
         click.echo(f"        {f.message}")
 
 
+def _print_general(files: list[str]) -> None:
+    """The office's own documents (材料/总体材料/): bound first, as the 综合卷."""
+    if not files:
+        return
+    click.echo(
+        click.style(f"总体材料(组卷时装订为综合卷,排在各卷之前):{len(files)} 个文件", bold=True)
+    )
+    for rel in files:
+        click.echo(f"  {rel}")
+
+
 @click.command("status", cls=Command)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="只在标准输出中输出 JSON。")
 @click.option(
-    "--docx", "docx_out", type=click.Path(path_type=Path), help="生成《创建工作进度通报》(Word)。"
+    "--docx", "docx_out", type=click.Path(path_type=Path), help="生成《工作进度通报》(Word)。"
 )
 @click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path), help="生成材料台账(Excel)。")
 @click.option(
@@ -162,7 +179,7 @@ def status(
     html_out: Path | None,
     per_unit: Path | None,
 ) -> None:
-    """统计各单位、各一级指标的材料报送进度,并生成月度通报、台账和整改清单。
+    """统计各单位、各类别的材料报送进度,并生成月度通报、台账和整改清单。
 
     完成率 = 已报送且无问题的材料 ÷ 应报送的材料。只读取,不改动各单位的文件。
     """
@@ -202,6 +219,7 @@ def status(
         frozen = status_line(result.workspace)
         if frozen:
             click.echo(frozen)
+        _print_general(report.general)
     written = []
     if docx_out:
         render.write_progress_docx(report, docx_out, ws_root)

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archiver.manifest.model import UNASSIGNED, Indicator, Manifest, Material
-from archiver.textutil import LEVEL_NAMES, chinese_numeral, limit_text, shared_text
+from archiver.manifest.terms import Terms
+from archiver.textutil import (
+    LEVEL_NAMES,
+    chinese_numeral,
+    limit_text,
+    no_materials_text,
+    shared_text,
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,7 @@ class Row:
     @property
     def material_text(self) -> str:
         if self.material is None:
-            return self.indicator.no_materials or "(原表未列上报资料)"
+            return self.indicator.no_materials or no_materials_text(self.indicator, Terms())
         m = self.material
         prefix = f"({m.no})" if len(self.indicator.materials) > 1 else ""
         return prefix + m.text
@@ -99,15 +106,16 @@ def write_docx(
     lv = manifest.level(level) if level else None
     parts = [f"适用级别:{lv.name}"] if lv else []
     assessment = any(r.indicator.requirement for r in rows)
-    what = "工作任务" if assessment else "上报资料"
+    t = manifest.terms
+    what = t.item if assessment else t.material
     parts += [f"{what} {len(distinct)} 项", f"生成日期 {today.isoformat()}"]
     g.set_run_font(sub.add_run(" · ".join(parts)), g.KAITI, g.SIZE_4)
 
     if assessment:  # 附2: tasks and requirements, no materials listed in the source
-        headers: tuple[str, ...] = ("序号", "编号", "工作任务", "工作要求", "共同负责")
+        headers: tuple[str, ...] = ("序号", "编号", t.item, t.material, "共同负责")
         widths_mm: tuple[int, ...] = (10, 14, 85, 95, 21)
     else:
-        headers = ("序号", "指标编号", "三级指标", "上报资料", "字数要求", "共用与配合")
+        headers = ("序号", "指标编号", "三级指标", t.material, "字数要求", "共用与配合")
         widths_mm = (10, 14, 80, 70, 26, 25)
     groups: dict[str, list[Row]] = {}
     for r in rows:
@@ -150,27 +158,31 @@ def write_docx(
 KIND_NAMES = {"explanation": "情况说明", "evidence": "证明材料"}
 
 
-def _xlsx_columns(assessment: bool) -> list[tuple[str, int, Callable[[Row], object]]]:
-    """(header, width, value) for each column of the 台账-style sheet."""
+def _xlsx_columns(
+    assessment: bool, t: Terms | None = None
+) -> list[tuple[str, int, Callable[[Row], object]]]:
+    """(header, width, value) for each column of the 台账-style sheet, in the manifest's words."""
+    t = t or Terms()
+    second = t.category.replace("一级", "二级") if "一级" in t.category else f"{t.category}(二级)"
 
     def cat(r: Row, i: int) -> str:
         names = r.indicator.category_names
         return names[0] if i == 0 and names else " / ".join(names[1:]) if i else ""
 
     cols: list[tuple[str, int, Callable[[Row], object]]] = [
-        ("一级指标", 18, lambda r: cat(r, 0)),
-        ("二级指标", 22, lambda r: cat(r, 1)),
+        (t.category, 18, lambda r: cat(r, 0)),
+        (second, 22, lambda r: cat(r, 1)),
         ("编号" if assessment else "指标编号", 9, lambda r: r.indicator.id),
         ("级别", 8, lambda r: LEVEL_NAMES.get(r.indicator.level, r.indicator.level)),
-        ("工作任务" if assessment else "三级指标", 50, lambda r: r.indicator.text),
+        (t.item if assessment else "三级指标", 50, lambda r: r.indicator.text),
     ]
-    if assessment:
-        cols.append(("工作要求", 60, lambda r: r.indicator.requirement or ""))
+    if assessment:  # 附2: the item's 工作要求 (t.material), then the material collected for it
+        cols.append((t.material, 60, lambda r: r.indicator.requirement or ""))
     cols += [
         ("材料序号", 8, lambda r: r.material.no if r.material else None),
-        ("上报资料", 50, lambda r: r.material_text),
+        ("佐证材料" if assessment else t.material, 50, lambda r: r.material_text),
         ("材料类型", 10, lambda r: KIND_NAMES.get(r.material.kind, "") if r.material else ""),
-        ("牵头单位" if not assessment else "责任单位", 20, lambda r: r.units),
+        (t.unit, 20, lambda r: r.units),
         ("字数要求", 14, lambda r: r.limit),
         ("共用情况", 22, lambda r: shared_text(r.indicator, r.material) if r.material else ""),
         ("备注", 30, lambda r: r.notes),
@@ -185,7 +197,7 @@ def write_xlsx(manifest: Manifest, rows: list[Row], out: Path, level: str | None
     wb = Workbook()
     ws = wb.active
     ws.title = "责任分工表"
-    columns = _xlsx_columns(any(r.indicator.requirement for r in rows))
+    columns = _xlsx_columns(any(r.indicator.requirement for r in rows), manifest.terms)
     ws.append([h for h, _, _ in columns])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="D9D9D9")

@@ -46,6 +46,8 @@ class Category:
     def label(self) -> str:
         """The category as printed: number and name (一、政府职能依法全面履行)."""
         no = self.no
+        if not no:  # a volume of archiver's own (总体材料)
+            return self.name
         if no[:1] in "一二三四五六七八九十":
             return f"{no}、{self.name}"
         if no.startswith("("):

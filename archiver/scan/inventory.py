@@ -22,7 +22,7 @@ from archiver.manifest.units import unit_key, unit_lookup
 from archiver.scan.facts import FACTS_VERSION, FileFacts, examine
 from archiver.scan.sniff import CONVERTIBLE, name_matches
 from archiver.workspace.config import WorkspaceConfig
-from archiver.workspace.layout import Folder, Layout
+from archiver.workspace.layout import GENERAL_FOLDER, Folder, Layout
 from archiver.workspace.naming import indicator_id_of, material_no_of
 from archiver.workspace.requirements import PLACEHOLDER_MARK, REQUIREMENT_FILE
 
@@ -40,6 +40,7 @@ class ScannedFile:
     facts: FileFacts | None  # None for links that were not followed
     link: str | None = None  # "outside" | "folder": a link that was not followed
     garbled_name: bool = False  # the name was not valid UTF-8 and is shown decoded as GBK
+    general: bool = False  # in 材料/总体材料/: a document of the whole office, bound first
 
     @property
     def material(self) -> MaterialRef | None:
@@ -124,13 +125,16 @@ def scan(config: WorkspaceConfig, manifest: Manifest, layout: Layout) -> Invento
     drop = config.drop_root
     cache = JsonCache(config.cache_root / "files.json", FACTS_VERSION)
     resolver = _Resolver(manifest, layout)
-    found: list[tuple[str, Path, str | None, str | None, Folder | None, str | None, bool]] = []
+    found: list[
+        tuple[str, Path, str | None, str | None, Folder | None, str | None, bool, bool]
+    ] = []
     jobs: list[tuple[str, Path, bool]] = []
     for path, rel_parts, garbled in _walk(drop, ()):
         rel = "/".join((config.drop_folder, *rel_parts))
         unit, ind, folder = resolver.resolve(rel_parts[:-1])
+        general = unit is None and len(rel_parts) > 1 and rel_parts[0] == GENERAL_FOLDER
         link = _link_kind(path, root)
-        found.append((rel, path, unit, ind, folder, link, garbled))
+        found.append((rel, path, unit, ind, folder, link, garbled, general))
         if link is None:
             wants_text = (
                 folder is not None
@@ -140,8 +144,8 @@ def scan(config: WorkspaceConfig, manifest: Manifest, layout: Layout) -> Invento
             jobs.append((rel, path, wants_text))
     facts = all_facts(jobs, cache)
     files = [
-        ScannedFile(rel, path, unit, ind, folder, facts.get(rel), link, garbled)
-        for rel, path, unit, ind, folder, link, garbled in found
+        ScannedFile(rel, path, unit, ind, folder, facts.get(rel), link, garbled, general)
+        for rel, path, unit, ind, folder, link, garbled, general in found
     ]
     cache.prune({rel for rel, _, _ in jobs})
     cache.save()

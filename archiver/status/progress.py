@@ -20,6 +20,7 @@ from archiver.manifest.model import MaterialRef
 from archiver.manifest.terms import Terms
 from archiver.pipeline import CheckResult
 from archiver.scan.inventory import ScannedFile
+from archiver.textutil import no_materials_text
 from archiver.workspace.layout import required_materials
 
 
@@ -98,6 +99,7 @@ class StatusReport:
     materials: list[MaterialEntry]
     findings: list[Finding]
     terms: Terms = field(default_factory=Terms)
+    general: list[str] = field(default_factory=list)  # the files of 材料/总体材料/
 
     @property
     def laggards(self) -> list[Tally]:
@@ -128,6 +130,7 @@ class StatusReport:
             "laggards": [u.name for u in self.laggards],
             "categories": [c.to_json() for c in self.categories],
             "materials": [m.to_json() for m in self.materials],
+            "general": self.general,
         }
 
 
@@ -192,7 +195,7 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
                 MaterialEntry(
                     indicator=ind.id,
                     material=None,
-                    text=ind.no_materials or "(原表未列上报资料)",
+                    text=ind.no_materials or no_materials_text(ind, manifest.terms),
                     category=(manifest.category_titles(ind) or ("",))[0],
                     units=list(ind.lead_units),
                     folders=[],
@@ -214,6 +217,7 @@ def build_status(result: CheckResult, today: dt.date) -> StatusReport:
         materials=entries,
         findings=result.findings,
         terms=manifest.terms,
+        general=result.general_files,
     )
 
 

@@ -15,6 +15,7 @@ from archiver.errors import OutputError
 from archiver.fsutil import write_text_atomic
 from archiver.manifest.loader import load_manifest
 from archiver.manifest.model import Manifest
+from archiver.manifest.terms import Terms
 from archiver.textutil import limit_text
 from archiver.workspace.config import (
     CONFIG_NAME,
@@ -24,11 +25,12 @@ from archiver.workspace.config import (
     render_config,
     resolve_manifest,
 )
-from archiver.workspace.layout import Folder, Layout, plan_layout
+from archiver.workspace.layout import GENERAL_FOLDER, Folder, Layout, plan_layout
 from archiver.workspace.requirements import (
     PLACEHOLDER,
     REQUIREMENT_FILE,
     TEMPLATE_FILE,
+    general_requirement_text,
     requirement_text,
 )
 
@@ -144,21 +146,32 @@ def _create_folders(
     drop = config.drop_root
     for unit in layout.units:
         _mkdir(drop / unit, report)
+    general = drop / GENERAL_FOLDER
+    _mkdir(general, report)
+    _write_requirement(
+        general / REQUIREMENT_FILE,
+        general_requirement_text(m, config.period_start, config.period_end),
+        report,
+    )
     for folder in layout.folders:
         path = existing_folder(drop, folder.rel)
         new = _mkdir(path, report)
         text = requirement_text(m, layout, folder, config.period_start, config.period_end)
-        req = path / REQUIREMENT_FILE
-        if not req.exists():
-            write_text_atomic_bom(req, text)
-            report.files_created += 1
-        elif req.read_text(encoding="utf-8-sig", errors="replace") != text.replace("\r\n", "\n"):
-            report.stale_requirements.append(req)
+        _write_requirement(path / REQUIREMENT_FILE, text, report)
         if _wants_template(folder) and (new or _only_ours(path)):
             tpl = path / TEMPLATE_FILE
             if not tpl.exists():
-                _write_template(folder, tpl, config.root)
+                _write_template(folder, tpl, config.root, m.terms)
                 report.files_created += 1
+
+
+def _write_requirement(req: Path, text: str, report: InitReport) -> None:
+    """Write 材料要求.txt where there is none; one that differs is reported, not replaced."""
+    if not req.exists():
+        write_text_atomic_bom(req, text)
+        report.files_created += 1
+    elif req.read_text(encoding="utf-8-sig", errors="replace") != text.replace("\r\n", "\n"):
+        report.stale_requirements.append(req)
 
 
 def existing_folder(drop: Path, rel: PurePosixPath) -> Path:
@@ -209,10 +222,10 @@ def write_text_atomic_bom(path: Path, text: str) -> None:
         tmp.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
 
 
-def _write_template(folder: Folder, out: Path, workspace: Path) -> None:
+def _write_template(folder: Folder, out: Path, workspace: Path, terms: Terms) -> None:
     ind, mat = folder.indicator, folder.material
     assert mat is not None
-    title = f"关于第{ind.id}项指标的情况说明"
+    title = f"关于第{ind.id}项{terms.item}的情况说明"
     placeholder = (
         f"{PLACEHOLDER[:-1]}本项材料:{mat.text} 字数要求:{limit_text(mat)},"
         "按 Word“字数统计”中的“字数”计算。】"

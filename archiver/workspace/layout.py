@@ -54,6 +54,9 @@ class Layout:
         return [f for f in self.folders if f.collects == key]
 
 
+GENERAL_FOLDER = "总体材料"  # under the drop root: the office's 自评报告, 工作总结 (bound first)
+
+
 def material_key(indicator: Indicator, material: Material) -> MaterialRef:
     """Where a material is collected: its own place, or its owner's when it is shared."""
     return material.same_as or MaterialRef(indicator.id, material.no)

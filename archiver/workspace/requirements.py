@@ -6,7 +6,7 @@ import datetime as dt
 
 from archiver.manifest.model import Indicator, Manifest, Material, MaterialRef
 from archiver.textutil import LEVEL_NAMES, cn_date, leads_text, limit_text
-from archiver.workspace.layout import Folder, Layout, material_key
+from archiver.workspace.layout import GENERAL_FOLDER, Folder, Layout, material_key
 
 ACCEPTED_TYPES = (
     "Word 文档(.docx .doc .wps)、PDF、Excel 表格(.xlsx .xls)、图片和扫描件(.jpg .png .tif)、"
@@ -37,7 +37,7 @@ def _material_lines(
     if mat.word_limit:
         lines.append(f"  字数要求:{limit_text(mat)}(按 Word“字数统计”中的“字数”计算)")
     others = [u for u in mat.lead_units if u != unit]
-    lines.append(f"  {manifest.terms.unit}:{leads_text(mat.lead_units)}")
+    lines.append(f"  {manifest.terms.unit}:{leads_text(mat.lead_units, manifest.terms)}")
     if others:
         lines.append(f"  共同提供:{'、'.join(others)}(各自放在本单位文件夹中,组卷时合并)")
     key = material_key(ind, mat)
@@ -56,6 +56,30 @@ def _material_lines(
 def _where(layout: Layout, key: MaterialRef) -> str:
     folders = layout.folders_for(key)
     return ";".join(str(f.rel) for f in folders) or "(该材料未列入本级别)"
+
+
+def general_requirement_text(
+    manifest: Manifest, period_start: dt.date | None, period_end: dt.date | None
+) -> str:
+    """材料要求.txt of 材料/总体材料/: the office's own documents, bound before every volume."""
+    t = manifest.terms
+    lines = [
+        f"【材料要求】{GENERAL_FOLDER}",
+        "",
+        f"本文件夹收集本单位整体的{t.exercise}材料,不属于某一项{t.item}:自评报告、年度工作总结等。",
+        f"组卷时这些文件装订为“综合卷”,排在各{t.category}的案卷之前,"
+        "并在索引卷的总目录中最先列出;文件按文件名排序。",
+        "",
+        f"收集期间:{period_text(period_start, period_end)}(自评报告、工作总结可在期间结束后撰写)",
+        f"接受的文件类型:{ACCEPTED_TYPES}",
+        "",
+        "放置说明:",
+        "1. 把文件直接放进本文件夹;可以建子文件夹分类存放。",
+        "2. 文件名决定装订顺序,可在开头加序号,例如“1 自评报告.docx”“2 工作总结.pdf”。",
+        "3. 本文件夹没有文件时,组卷不生成综合卷。",
+        "4. 本文件由 archiver 生成,修改它不影响检查。",
+    ]
+    return "\r\n".join(lines) + "\r\n"
 
 
 def requirement_text(

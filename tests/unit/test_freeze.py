@@ -168,3 +168,26 @@ def test_state_round_trip_and_added_pages() -> None:
     state = FrozenState(TODAY, "/out", "m.yaml", "abc", "provincial", 7, printed([vol]))
     again = FrozenState.from_json(state.to_json())
     assert again == state and again.added_pages() == 2
+
+
+def vol_of(parts: list[Part], indicator: str) -> Part:
+    return next(p for p in parts if any(s.indicator.id == indicator for s in p.sections))
+
+
+def test_a_missing_share_that_comes_in_takes_the_number_of_its_page() -> None:
+    law = doc_file("5", "目录.pdf")
+    before = frozen_from([law], {"目录.pdf": 2})
+    printed_vol = vol_of(split_parts(planned([law], {"目录.pdf": 2}), cap=300), "5")
+    (page,) = [d for d in printed_vol.docs if d.kind == "lacking"]
+    kept = printed_vol.page_label(page.first_page)
+    # still missing: the 部分暂缺 page stays as printed
+    again = vol_of(frozen_parts(planned([law], {"目录.pdf": 2}), before, 300, TODAY), "5")
+    (same,) = [d for d in again.docs if d.kind == "lacking"]
+    assert again.page_label(same.first_page) == kept and same.change == ""
+    # the office's share came in: it is printed where the page was, the rest as sub-pages
+    office = doc_file("5", "补交.pdf", OFFICE)
+    pages = {"目录.pdf": 2, "补交.pdf": 2}
+    later = vol_of(frozen_parts(planned([law, office], pages), before, 300, TODAY), "5")
+    assert "lacking" not in {d.kind for d in later.docs}
+    labels = labels_of(later)
+    assert labels["补交"] == [kept, f"{kept}-1"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from archiver.binding.plan import BuildPlan, Doc, Section, natural_key, plan_build
+from archiver.binding.plan import BuildPlan, Doc, Section, plan_build
 from archiver.manifest.model import MaterialRef
 from archiver.scan.inventory import ScannedFile
+from archiver.textutil import natural_key
 from tests.unit import factory as f
 from tests.unit.factory import LAW, OFFICE
 

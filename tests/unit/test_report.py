@@ -62,7 +62,7 @@ def test_json_keys_keep_the_documented_order() -> None:
     assert list(data) == [
         "generator", "version", "date", "org", "manifest", "level", "volumes", "materials",
         "changed_since_previous", "findings", "explanations", "index", "has_previous",
-        "frozen", "layout", "scores",
+        "frozen", "layout", "scores", "general",
     ]  # fmt: skip
     by_status = {m["status"]: list(m) for m in data["materials"]}
     assert by_status["included"] == [
