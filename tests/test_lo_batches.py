@@ -34,26 +34,27 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.mark.usefixtures("libreoffice")
-def test_more_files_than_libreoffice_reads_arguments(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("files", "per_run", "runs"),
+    [
+        # LibreOffice 7.4 converts only the first ~247 of 300 files named on one command
+        # line and exits 0: all must still be converted, in long runs (not one by one)
+        (260, None, [200, 60]),
+        (7, 3, [3, 3, 1]),  # one process per three files, none alone
+    ],
+)
+def test_a_batch_runs_in_processes_of_at_most_per_run_files(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: int,
+    per_run: int | None,
+    runs: list[int],
 ) -> None:
-    # LibreOffice 7.4 converts only the first ~247 of 300 files named on one command line
-    # and exits 0: the batch must still convert all of them, in long runs (not one by one)
-    sources = _texts(tmp_path / "in", 260)
+    sources = _texts(tmp_path / "in", files)
     seen = _counting(monkeypatch)
+    if per_run is not None:
+        monkeypatch.setattr(libreoffice, "PER_RUN", per_run)
     results = libreoffice.convert_batch(sources, tmp_path / "out", timeout=120)
     assert [r.source for r in results] == sources
     assert all(r.pdf is not None and r.pdf.is_file() for r in results)
-    assert seen == [200, 60]
-
-
-@pytest.mark.usefixtures("libreoffice")
-def test_a_batch_runs_in_processes_of_at_most_per_run_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sources = _texts(tmp_path / "in", 7)
-    seen = _counting(monkeypatch)
-    monkeypatch.setattr(libreoffice, "PER_RUN", 3)
-    results = libreoffice.convert_batch(sources, tmp_path / "out", timeout=120)
-    assert all(r.pdf is not None for r in results)
-    assert seen == [3, 3, 1]  # one process per three files, none alone
+    assert seen == runs

@@ -108,8 +108,8 @@ def write_compilations(
 def _write_one(comp: Compilation, target: Path, org: str) -> None:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docxcompose.composer import Composer
 
+    from archiver.binding.composing import Composer
     from archiver.export import gbstyle as g
     from archiver.fsutil import atomic_path, reproducible_zip
 
