@@ -20,11 +20,11 @@ timeouts, which may be passing.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +39,7 @@ from archiver.binding.batches import (
     sheet_marks,
     text_to_docx,
 )
+from archiver.binding.resume import keep_finished, resumed
 from archiver.engines import libreoffice
 from archiver.errors import ArchiverError
 from archiver.fsutil import copy_atomic
@@ -82,6 +83,7 @@ class Converter:
         self.pages = JsonCache(cache_dir / "pages.json", 1)  # key → page count
         self.prepared = JsonCache(cache_dir / "prepared.json", 1)  # key → what was done
         self.keep_a3 = keep_a3
+        self._started = threading.Semaphore(0)  # office batches whose LibreOffice is on
 
     # -- cache ---------------------------------------------------------------------------
     def _key(self, sha: str, engine: str) -> str:
@@ -197,9 +199,15 @@ class Converter:
         ]
         others = [f for f in unique if f not in office]
         done: dict[str, Converted] = {}
-        # LibreOffice starts first; PDFs and images are prepared here while it works
+        # LibreOffice starts first; PDFs and images are prepared here once it works (before,
+        # this thread would slow down the preparation of the office copies)
+        self._started = threading.Semaphore(0)
         with ThreadPoolExecutor(max_workers=1) as lo:
             converting = lo.submit(self._convert_office, office, todo) if office else None
+            for _ in range(min(self.jobs, len(office))):
+                while converting is not None and not self._started.acquire(timeout=0.2):
+                    if converting.done():  # it failed, or finished early
+                        break
             for f in others:
                 done[f.rel] = self._convert_simple(f)
                 self.progress(len(todo[f.facts.sha256]) if f.facts else 1)
@@ -238,43 +246,6 @@ class Converter:
             except Exception as exc:  # a hostile file: report it, never crash the build
                 return self._store(f, None, f"{type(exc).__name__}: {exc}")
             return self._store(f, out, None, notes=notes)
-
-    def _keep_finished(
-        self,
-        ready: dict[Path, Path],
-        sources: dict[Path, ScannedFile],
-        notes: dict[Path, list[str]],
-        outdir: Path,
-    ) -> None:
-        """A long batch stopped by Ctrl+C: its finished PDFs wait in the cache (``.lo.pdf``),
-        raw, for the next build to prepare and keep (nothing is lost but the file at work)."""
-        for path, src in ready.items():
-            pdf = outdir / f"{path.stem}.pdf"
-            f = sources[src]
-            if not libreoffice.complete_pdf(pdf) or f.facts is None:
-                continue
-            key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
-            with contextlib.suppress(OSError, ArchiverError):
-                copy_atomic(pdf, self.cache / f"{key}.lo.pdf")
-                text = json.dumps(notes.get(src, []), ensure_ascii=False)
-                (self.cache / f"{key}.lo.json").write_text(text, encoding="utf-8")
-
-    def _resumed(self, f: ScannedFile, work: Path) -> Converted | None:
-        """The PDF an interrupted build kept for ``f``, now prepared and cached as usual."""
-        assert f.facts is not None
-        key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
-        raw, meta = self.cache / f"{key}.lo.pdf", self.cache / f"{key}.lo.json"
-        if not (raw.is_file() and meta.is_file()):
-            return None
-        try:
-            notes = [str(n) for n in json.loads(meta.read_text(encoding="utf-8"))]
-        except (OSError, ValueError):
-            return None
-        pdf, paper = self._paper(raw, work)
-        done = self._store(f, pdf, None, notes=[*notes, *paper])
-        raw.unlink(missing_ok=True)
-        meta.unlink(missing_ok=True)
-        return done
 
     def _prepare(
         self, sources: dict[Path, ScannedFile], work: Path
@@ -347,7 +318,7 @@ class Converter:
             work = Path(tmp)
             sources: dict[Path, ScannedFile] = {}
             for f in batch:
-                kept = self._resumed(f, work)
+                kept = resumed(self, f, work)
                 if kept is not None:  # converted by a build that was interrupted
                     results[f.rel] = kept
                     assert f.facts is not None
@@ -361,9 +332,12 @@ class Converter:
                 else:
                     shutil.copyfile(f.path, src)
                 sources[src] = f
+            try:
+                ready, prep_notes = self._prepare(sources, work) if sources else ({}, {})
+            finally:
+                self._started.release()  # LibreOffice's turn (see convert_all)
             if not sources:
                 return results
-            ready, prep_notes = self._prepare(sources, work)
             try:
                 converted = libreoffice.convert_batch(
                     list(ready),
@@ -374,7 +348,7 @@ class Converter:
             except ArchiverError as exc:
                 converted = [libreoffice.ConversionResult(s, None, exc.message) for s in ready]
             except BaseException:  # interrupted: keep what LibreOffice finished for next time
-                self._keep_finished(ready, sources, prep_notes, work / "out")
+                keep_finished(self, ready, sources, prep_notes, work / "out")
                 raise
             for res in converted:
                 src = ready[res.source]
