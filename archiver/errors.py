@@ -54,3 +54,11 @@ class ProgramTimeoutError(ExternalProgramError):
 
 class OutputError(ArchiverError):
     exit_code = ExitCode.OUTPUT_ERROR
+
+
+def technical(exc: BaseException, where: object) -> None:
+    """Log what a library raised (its class and text, in English) for ``-v``; the message a
+    person reads says in Chinese what is wrong and what to do, without it."""
+    import logging
+
+    logging.getLogger("archiver").info("%s: %s: %s", where, type(exc).__name__, exc)

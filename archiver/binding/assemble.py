@@ -56,11 +56,12 @@ def write_part(
                 reader.decrypt("")
             writer.append(reader, import_outline=False)
         except Exception as exc:  # pypdf opened it while scanning, but cannot copy it
-            from archiver.errors import InputFileError
+            from archiver.errors import InputFileError, technical
 
             name = doc.source.rel if doc.source else doc.title
+            technical(exc, name)
             raise InputFileError(
-                f"文件 {name} 无法装订进 PDF({type(exc).__name__}: {exc});"
+                f"文件 {name} 无法装订进 PDF(其中的 PDF 结构无法复制);"
                 "请用 PDF 阅读器“另存为”或“打印为 PDF”后替换该文件,再次组卷"
             ) from exc
     n_docs = len(writer.pages) - first_doc

@@ -41,7 +41,7 @@ from archiver.binding.batches import (
 )
 from archiver.binding.resume import keep_finished, resumed
 from archiver.engines import libreoffice
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, technical
 from archiver.fsutil import copy_atomic
 from archiver.scan.inventory import ScannedFile
 
@@ -156,7 +156,8 @@ class Converter:
             try:
                 pages = page_count(produced)
             except Exception as exc:
-                return self._store(f, None, f"转换结果无法打开({type(exc).__name__})")
+                technical(exc, f.rel)
+                return self._store(f, None, "转换结果无法打开(生成的 PDF 已损坏)")
             if pages == 0:
                 return self._store(f, None, "转换结果没有页面")
             target = self.cache / f"{key}.pdf"
@@ -244,7 +245,10 @@ class Converter:
             except ArchiverError as exc:
                 return self._store(f, None, exc.message)
             except Exception as exc:  # a hostile file: report it, never crash the build
-                return self._store(f, None, f"{type(exc).__name__}: {exc}")
+                technical(exc, f.rel)
+                return self._store(
+                    f, None, "文件无法处理,可能已损坏或使用了不支持的格式;请用原程序另存后再放入"
+                )
             return self._store(f, out, None, notes=notes)
 
     def _prepare(

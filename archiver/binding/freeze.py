@@ -231,8 +231,11 @@ def load_state(cache_root: Path) -> FrozenState | None:
     try:
         return FrozenState.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
+        from archiver.errors import technical
+
+        technical(exc, path)
         raise FreezeError(
-            f"定稿记录 {path} 无法读取({type(exc).__name__});为免丢失已印页码,组卷已停止。"
+            f"定稿记录 {path} 无法读取(内容不完整或已被改动);为免丢失已印页码,组卷已停止。"
             "请从备份恢复该文件;确需放弃定稿页码时运行 archiver freeze --undo"
         ) from exc
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from archiver.engines import badinput, quiet
 from archiver.engines.imagemodes import PHOTO_FORMATS, effective_dpi, flatten_mode, passthrough
+from archiver.errors import technical
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -96,7 +97,8 @@ def image_to_pdf(
         try:
             data = img2pdf.convert(pages, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
         except Exception as exc:  # img2pdf raises its own and Pillow's errors
-            raise badinput.damaged(source, "图片", f"{type(exc).__name__}: {exc}") from exc
+            technical(exc, source)
+            raise badinput.damaged(source, "图片", "图片数据无法写入 PDF") from exc
     part = out.with_name(f".{out.name}.part")
     part.write_bytes(data)
     part.replace(out)

@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from archiver.engines import docxprep, sheetprep
-from archiver.errors import ArchiverError, InputFileError
+from archiver.errors import ArchiverError, InputFileError, technical
 
 WORD_XML = ("docx",)
 WORD_BINARY = ("doc", "wps")
@@ -105,8 +105,9 @@ def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
     try:
         wb = openpyxl.load_workbook(source, rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
+        technical(exc, source)
         raise InputFileError(
-            f"{source}:无法读取表格({type(exc).__name__});请用 Excel 或 WPS 打开后另存为 .xlsx"
+            f"{source}:无法读取表格(可能已损坏);请用 Excel 或 WPS 打开后另存为 .xlsx"
         ) from exc
     if sheetprep.too_much_text(wb):
         shutil.copyfile(source, out)
@@ -123,8 +124,9 @@ def prepare_sheet(source: Path, out: Path) -> PreparedOffice:
         wb.save(tmp)
         tmp.replace(out)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # openpyxl cannot write it
+        technical(exc, source)
         raise InputFileError(
-            f"{source}:调整打印格式时无法保存副本({type(exc).__name__});将按原样打印"
+            f"{source}:调整打印格式时无法保存副本(表格中有无法写回的内容);将按原样打印"
         ) from exc
     finally:
         tmp.unlink(missing_ok=True)

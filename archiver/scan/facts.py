@@ -22,7 +22,7 @@ from archiver.fsutil import sha256_file
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
-FACTS_VERSION = 9  # bump when the facts or their meaning change: invalidates the cache
+FACTS_VERSION = 10  # bump when the facts or their meaning change: invalidates the cache
 # A 情况说明 of at most 2000 字 fills a few pages; a longer PDF in its folder is an
 # attachment, and reading its text (slow for CJK) would serve nothing.
 PDF_TEXT_PAGES = 6
@@ -103,8 +103,11 @@ def examine(path: Path, placeholder_mark: str, want_text: bool = True) -> FileFa
         facts.problem = "unreadable"
         facts.reason = exc.message.split(":", 1)[-1]
     except Exception as exc:  # any other surprise in a hostile file: report it, go on
+        from archiver.errors import technical
+
+        technical(exc, path)
         facts.problem = "unreadable"
-        facts.reason = f"文件无法读取({type(exc).__name__}),可能已损坏或使用了不支持的格式"
+        facts.reason = "文件无法读取,可能已损坏或使用了不支持的格式"
     return facts
 
 

@@ -49,9 +49,9 @@ def main(argv: list[str]) -> int:
     except RecursionError:
         _emit({"error": fail("OFD 的结构嵌套过深,无法绘制").message})
         return 3
-    except Exception as exc:  # an unforeseen defect in the file: report it, never crash
+    except Exception:  # an unforeseen defect in the file: report it, never crash
         logging.getLogger(__name__).exception("OFD rendering failed")
-        _emit({"error": fail(f"OFD 绘制时出错({type(exc).__name__}:{exc})").message})
+        _emit({"error": fail("OFD 绘制时出错(文件中有无法识别的内容)").message})
         return 3
     _emit({"pages": pages, "warnings": warnings})
     return 0
