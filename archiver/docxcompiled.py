@@ -121,13 +121,10 @@ def compiled(path: Path, data: bytes, env_factory: Any) -> CompiledTemplate | No
     with _lock:
         if key not in _cache:
             try:
-                made: CompiledTemplate | None = CompiledTemplate(data, env_factory())
-                assert made is not None
-                if not made.supported:
-                    made = None
+                made = CompiledTemplate(data, env_factory())
+                _cache[key] = made if made.supported else None
             except Exception:  # docxtpl's own path reports what is wrong with it
-                made = None
-            _cache[key] = made
+                _cache[key] = None
         return _cache[key]
 
 
@@ -158,7 +155,7 @@ def render_sheaf(
         paragraph = body[0] if len(body) else None
         if paragraph is None or paragraph.tag != f"{{{W}}}p":
             return False
-        _mark(paragraph, mark, 900 + n, page_break=n > 0)
+        mark_start(paragraph, mark, 900 + n, page_break=n > 0)
         bodies.append(body)
     joined = bodies[0]
     tail = joined[-1] if len(joined) and joined[-1].tag == f"{{{W}}}sectPr" else None
@@ -175,7 +172,9 @@ def render_sheaf(
     return True
 
 
-def _mark(paragraph: Any, name: str, ident: int, page_break: bool) -> None:
+def mark_start(paragraph: Any, name: str, ident: int, page_break: bool) -> None:
+    """Put a bookmark ``name`` at the start of ``paragraph`` (a ``w:p`` element), and with
+    ``page_break`` start it on a new page: how a page set in a joined document is found."""
     from lxml import etree
 
     def w(tag: str) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archiver.errors import ArchiverError
 from archiver.fsutil import atomic_path, reproducible_zip
+
+if TYPE_CHECKING:
+    from archiver.docxcompiled import CompiledTemplate
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docx"
 
@@ -78,16 +81,26 @@ def render_docx(
     render_template_file(template_path(name, workspace), context, out)
 
 
+def jinja_env() -> Any:
+    """The environment every template is rendered in: unknown fields are errors, values
+    are escaped."""
+    import jinja2
+
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def compiled_template(path: Path) -> CompiledTemplate | None:
+    """The template at ``path`` parsed once per process (None: docxtpl must render it)."""
+    from archiver.docxcompiled import compiled
+
+    return compiled(path, path.read_bytes(), jinja_env)
+
+
 def render_template_file(path: Path, context: dict[str, Any], out: Path) -> None:
     """Render the template file at ``path`` (see :func:`render_docx`)."""
     import jinja2
 
-    from archiver.docxcompiled import compiled
-
-    def env() -> jinja2.Environment:
-        return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-
-    fast = None if _has_url(context) else compiled(path, path.read_bytes(), env)
+    fast = None if _has_url(context) else compiled_template(path)
     try:
         if fast is not None:
             changed = fast.render(_with_links(context, None))
@@ -95,7 +108,7 @@ def render_template_file(path: Path, context: dict[str, Any], out: Path) -> None
             from docxtpl import DocxTemplate
 
             tpl = DocxTemplate(str(path))
-            tpl.render(_with_links(context, tpl), jinja_env=env(), autoescape=True)
+            tpl.render(_with_links(context, tpl), jinja_env=jinja_env(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"模板 {path} 第 {exc.lineno} 行语法错误:{exc.message};"

@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from archiver.binding.render import PageRenderer, RenderJob
-from archiver.docxrender import TemplateError, render_docx, render_template_file, template_path
+from archiver.docxrender import (
+    TemplateError,
+    compiled_template,
+    render_docx,
+    render_template_file,
+    template_path,
+)
 from archiver.fsutil import copy_atomic
 
 PDF_OPTIONS = json.dumps({"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}})
@@ -119,22 +125,15 @@ def render_own_pages(
 
 def _sheaf(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
     """A part's placeholders and pointers in one document (see :func:`render_sheaf`)."""
-    from archiver.docxcompiled import compiled, render_sheaf
+    from archiver.docxcompiled import render_sheaf
 
     paths = {template_path(job.template, renderer.workspace) for job in jobs}
     if len(paths) == 1:
-        path = paths.pop()
-        template = compiled(path, path.read_bytes(), _env)
+        template = compiled_template(paths.pop())
         contexts = [job.context for job in jobs]
         if template is not None and render_sheaf(template, contexts, marks(len(jobs)), out):
             return out
     return _compose_rendered(renderer, jobs, out)
-
-
-def _env() -> Any:
-    import jinja2
-
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def _compose(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
@@ -159,7 +158,7 @@ def _compose(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
 def _joined_template(renderer: PageRenderer, jobs: list[RenderJob]) -> Path:
     """The templates of ``jobs`` joined into one, cached by their bytes."""
     paths = [template_path(job.template, renderer.workspace) for job in jobs]
-    h = hashlib.sha256(b"joined-v1")
+    h = hashlib.sha256(b"joined-v2")
     for path in paths:
         h.update(hashlib.sha256(path.read_bytes()).digest())
     target = renderer.cache / f"joined-{h.hexdigest()[:40]}.docx"
@@ -190,27 +189,12 @@ def _join(docs: list[Any], out: Path) -> None:
     """Mark where each document starts, start each on a new page, join them (docxcompose)."""
     from docxcompose.composer import Composer
 
-    for i, doc in enumerate(docs):
+    from archiver.docxcompiled import mark_start
+
+    for i, (doc, name) in enumerate(zip(docs, marks(len(docs)), strict=True)):
         first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-        _bookmark(first, f"archiverseg{i}", i)
-        if i:
-            first.paragraph_format.page_break_before = True
+        mark_start(first._p, name, 900 + i, page_break=i > 0)
     composer = Composer(docs[0])
     for doc in docs[1:]:
         composer.append(doc)
     composer.save(str(out))
-
-
-def _bookmark(paragraph: Any, name: str, ident: int) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(900 + ident))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(900 + ident))
-    p = paragraph._p
-    at = 1 if p.pPr is not None else 0  # w:pPr must stay the paragraph's first child
-    p.insert(at, end)
-    p.insert(at, start)
