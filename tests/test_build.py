@@ -377,6 +377,21 @@ def test_rebuild_is_byte_identical(
     assert "没有变化,无需重新打印" in result.stdout
 
 
+def test_parts_assembled_in_workers_or_here_are_the_same(
+    built: tuple[Path, Path, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every part assembled again (no part cache): by two worker processes, then in-process."""
+    ws, out, report = built
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for jobs in ("2", "1"):
+        shutil.rmtree(ws / ".archiver" / "volumes")
+        again = tmp_path / f"jobs{jobs}"
+        result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(again), "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        for v in report["volumes"]:
+            assert (again / v["file"]).read_bytes() == (out / v["file"]).read_bytes(), v["file"]
+
+
 def test_drop_folders_never_written(built: tuple[Path, Path, dict[str, Any]]) -> None:
     ws, _, _ = built
     before = {p: p.stat().st_mtime_ns for p in (ws / "材料").rglob("*")}

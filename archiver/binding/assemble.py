@@ -4,12 +4,14 @@
 
 /PageLabels make the viewer's page number equal the printed one (cover and contents in
 roman numerals, the 备考表 as “备考1”); bookmarks go 二级指标 → indicator → material → file,
-each to its first page. Parts are written one at a time so memory does not grow with the
-archive.
+each to its first page. Parts are written one at a time per process, so memory does not grow
+with the archive; :class:`Workers` writes several at once, one per core (pypdf is pure
+Python: threads would share one core).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +98,77 @@ def write_part(
     with out.open("wb") as fh:
         writer.write(fh)
     return total
+
+
+PartJob = tuple[Any, ...]  # write_part's arguments: part, front, back, font, position, out
+
+
+class Workers:
+    """Processes that assemble parts, one per core, started ahead (:meth:`start`) so that
+    their Python start-up overlaps the work before the assembly."""
+
+    def __init__(self, workers: int, task: Callable[..., int] | None = None) -> None:
+        self.workers = workers
+        self.task = task or write_part  # a module-level function (the workers import it)
+        self.pool: Any = None
+
+    def start(self, parts: int) -> None:
+        if self.workers < 2 or parts < 2 or self.pool is not None:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        spawn = multiprocessing.get_context("spawn")  # the same on Windows; safe beside threads
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=min(self.workers, parts), mp_context=spawn)
+            for _ in range(min(self.workers, parts)):
+                self.pool.submit(_ready)
+        except Exception:  # no processes to be had: the parts are written here
+            self.pool = None
+
+    def write(self, jobs: list[PartJob]) -> Iterator[tuple[int, int]]:
+        """Write every part; yield (its position in ``jobs``, its page count) in order.
+
+        A part whose worker failed (an error, a worker that died) is written again here, so
+        a real error is raised as itself, with its message for the user.
+        """
+        if len(jobs) > 1:
+            self.start(len(jobs))
+        pool = self.pool if len(jobs) > 1 else None
+        futures = []
+        try:
+            futures = [pool.submit(self.task, *job) for job in jobs] if pool else []
+        except Exception:  # the pool broke before it began
+            futures = []
+        for i, job in enumerate(jobs):
+            try:
+                total = futures[i].result() if futures else self.task(*job)
+            except Exception:
+                total = self.task(*job)
+            yield i, total
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.close(now=kind is not None)
+
+    def close(self, now: bool = False) -> None:
+        """Stop the workers; ``now``: without waiting for their work (interrupted)."""
+        if self.pool is None:
+            return
+        if now:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        else:
+            self.pool.shutdown()
+        self.pool = None
+
+
+def _ready() -> None:
+    """A worker's first task: the imports of :func:`write_part`, done before it is needed."""
+    import pypdf  # noqa: F401
 
 
 def volume_label(part: Part) -> str:

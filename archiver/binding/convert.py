@@ -39,6 +39,7 @@ from archiver.binding.batches import (
     sheet_marks,
     text_to_docx,
 )
+from archiver.binding.finishahead import FinishAhead
 from archiver.binding.resume import keep_finished, resumed
 from archiver.engines import libreoffice
 from archiver.errors import ArchiverError, technical
@@ -84,6 +85,7 @@ class Converter:
         self.prepared = JsonCache(cache_dir / "prepared.json", 1)  # key → what was done
         self.keep_a3 = keep_a3
         self._started = threading.Semaphore(0)  # office batches whose LibreOffice is on
+        self.fresh = 0  # distinct contents the last convert_all converted (not cached)
 
     # -- cache ---------------------------------------------------------------------------
     def _key(self, sha: str, engine: str) -> str:
@@ -149,12 +151,13 @@ class Converter:
         notes: list[str] | None = None,
         timed_out: bool = False,
         marks: list[tuple[str, int]] | None = None,
+        pages: int | None = None,
     ) -> Converted:
         assert f.facts is not None
         key = self._key(f.facts.sha256, self._engine_id(f.facts.kind))
         if produced is not None:
             try:
-                pages = page_count(produced)
+                pages = pages if pages is not None else page_count(produced)
             except Exception as exc:
                 technical(exc, f.rel)
                 return self._store(f, None, "转换结果无法打开(生成的 PDF 已损坏)")
@@ -195,6 +198,7 @@ class Converter:
                 assert f.facts is not None
                 todo.setdefault(f.facts.sha256, []).append(f)
         unique = [group[0] for group in todo.values()]
+        self.fresh = len(unique)  # contents converted by this build
         office = [
             f for f in unique if f.facts and (f.facts.kind in OFFICE or f.facts.kind == "txt")
         ]
@@ -284,6 +288,17 @@ class Converter:
         pdf, paper = self._paper(work / "ofd.pdf", work)
         return self._store(f, pdf, None, notes=[*drawn.warnings, *paper])
 
+    def _finish(
+        self, produced: Path | None, work: Path
+    ) -> tuple[Path | None, list[str], int | None]:
+        """LibreOffice's output on A4, with its notes and its page count (None: unreadable)."""
+        pdf, notes = self._paper(produced, work)
+        try:
+            pages = page_count(pdf) if pdf is not None else None
+        except Exception:  # _store says why
+            pages = None
+        return pdf, notes, pages
+
     def _paper(self, produced: Path | None, work: Path) -> tuple[Path | None, list[str]]:
         """LibreOffice's PDF put on A4 (a Letter or A3 page setup): the same rule as any PDF."""
         from archiver.engines.pdfprep import prepare_pdf
@@ -342,13 +357,15 @@ class Converter:
                 self._started.release()  # LibreOffice's turn (see convert_all)
             if not sources:
                 return results
+            outputs = [work / "out" / f"{src.stem}.pdf" for src in ready]
             try:
-                converted = libreoffice.convert_batch(
-                    list(ready),
-                    work / "out",
-                    timeout=self.timeout,
-                    batch_timeout=self.timeout + 5 * len(sources),
-                )
+                with FinishAhead(outputs, lambda out: self._finish(out, work)) as ahead:
+                    converted = libreoffice.convert_batch(
+                        list(ready),
+                        work / "out",
+                        timeout=self.timeout,
+                        batch_timeout=self.timeout + 5 * len(sources),
+                    )
             except ArchiverError as exc:
                 converted = [libreoffice.ConversionResult(s, None, exc.message) for s in ready]
             except BaseException:  # interrupted: keep what LibreOffice finished for next time
@@ -357,7 +374,10 @@ class Converter:
             for res in converted:
                 src = ready[res.source]
                 f = sources[src]
-                pdf, notes = self._paper(res.pdf, work)
+                early = ahead.get(res.pdf) if res.pdf is not None else None
+                pdf, notes, pages = (
+                    early if isinstance(early, tuple) else self._finish(res.pdf, work)
+                )
                 results[f.rel] = self._store(
                     f,
                     pdf,
@@ -366,6 +386,7 @@ class Converter:
                     notes=[*prep_notes.get(src, []), *notes],
                     timed_out=res.timed_out,
                     marks=sheet_marks(f, pdf),
+                    pages=pages,
                 )
                 assert f.facts is not None
                 self.progress(len(todo[f.facts.sha256]))

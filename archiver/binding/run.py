@@ -20,7 +20,7 @@ from pathlib import Path
 
 from archiver import clock
 from archiver.binding import publish as pub
-from archiver.binding.assemble import write_part
+from archiver.binding.assemble import PartJob, Workers
 from archiver.binding.convert import Converter
 from archiver.binding.entries import general_entry
 from archiver.binding.explanations import CompileAhead, plan_compilations
@@ -138,39 +138,48 @@ def run_build(
             made.scores, made.general = scores, general_entry(parts)
             return made
 
-        with tempfile.TemporaryDirectory(prefix="archiver-ahead-") as ahead_dir:
-            index = index_ahead(ws, make_report, when.date(), Path(ahead_dir))
-            parts, locations, front = render_pages(
-                plan, result, renderer, when, frozen, ahead.start, index
-            )
-        volumes = volume_entries(parts, front, result)
-        report = make_report(parts, locations, volumes)
-        report.layout = [printed_part(p, front_of(front[id(p)])) for p in parts]
-        comps = ahead.use(plan_compilations(parts, ws.config.org))
-        tmp = pub.new_temp_folder(parent)
-        try:
-            _write_outputs(result, plan, parts, front, report, comps, tmp, progress, when)
-            report.changed_since_previous = changed_volumes(volumes, previous)
-            report.has_previous = previous is not None
-            if frozen is not None:
-                kept, report.frozen = write_supplements(
-                    tmp, report.layout, frozen, when.date().isoformat(), settings.timeout
+        def numbered(parts: list[Part]) -> None:  # the parts are known: start what can start
+            ahead.start(parts)
+            if converter.fresh:  # a build with news: the parts will be assembled
+                assembly.start(len(parts))
+
+        with Workers(workers) as assembly:
+            with tempfile.TemporaryDirectory(prefix="archiver-ahead-") as ahead_dir:
+                index = index_ahead(ws, make_report, when.date(), Path(ahead_dir))
+                parts, locations, front = render_pages(
+                    plan, result, renderer, when, frozen, numbered, index
                 )
-            (tmp / pub.REPORT).write_text(
-                json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
-            )
-            (tmp / "组卷说明.txt").write_text(summary_text(report), encoding="utf-8")
-            pub.write_checksums(tmp)
-            destination = out if out is not None else pub.timestamped(parent, when)
-            folder = pub.publish(tmp, destination)
-        except BaseException as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if isinstance(exc, OSError):  # a full disk, a file held open, a lost share
-                raise OutputError(
-                    f"写入组卷结果时出错({exc.strerror or exc}):{exc.filename or tmp};"
-                    "请检查磁盘空间和写入权限,以前的组卷结果未受影响"
-                ) from exc
-            raise
+            volumes = volume_entries(parts, front, result)
+            report = make_report(parts, locations, volumes)
+            report.layout = [printed_part(p, front_of(front[id(p)])) for p in parts]
+            comps = ahead.use(plan_compilations(parts, ws.config.org))
+            tmp = pub.new_temp_folder(parent)
+            try:
+                _write_outputs(
+                    result, plan, parts, front, report, comps, tmp, progress, when, assembly
+                )
+                assembly.close()
+                report.changed_since_previous = changed_volumes(volumes, previous)
+                report.has_previous = previous is not None
+                if frozen is not None:
+                    kept, report.frozen = write_supplements(
+                        tmp, report.layout, frozen, when.date().isoformat(), settings.timeout
+                    )
+                (tmp / pub.REPORT).write_text(
+                    json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+                (tmp / "组卷说明.txt").write_text(summary_text(report), encoding="utf-8")
+                pub.write_checksums(tmp)
+                destination = out if out is not None else pub.timestamped(parent, when)
+                folder = pub.publish(tmp, destination)
+            except BaseException as exc:
+                shutil.rmtree(tmp, ignore_errors=True)
+                if isinstance(exc, OSError):  # a full disk, a file held open, a lost share
+                    raise OutputError(
+                        f"写入组卷结果时出错({exc.strerror or exc}):{exc.filename or tmp};"
+                        "请检查磁盘空间和写入权限,以前的组卷结果未受影响"
+                    ) from exc
+                raise
         if frozen is not None:
             commit_state(ws, kept)  # only once the build is published
         renumbered = drop_state(cache, when.strftime("%Y%m%d-%H%M%S")) if renumber else None
@@ -206,6 +215,7 @@ def _write_outputs(
     tmp: Path,
     progress: Progress,
     when: dt.datetime,
+    assembly: Workers,
 ) -> None:
     """Index, compilations and volumes into ``tmp``; fills in the report's file names."""
     ws = result.workspace
@@ -216,7 +226,7 @@ def _write_outputs(
         indexed = background.submit(
             write_index, ws, report, tmp, when.date(), ws.config.build.timeout
         )
-        digests = _write_parts(parts, front, result, tmp, progress)
+        digests = _write_parts(parts, front, result, tmp, progress, assembly)
         report.explanations = compiled.result()
         report.index = indexed.result()
     for entry in report.volumes:
@@ -246,7 +256,12 @@ def _summary(
 
 
 def _write_parts(
-    parts: list[Part], front: FrontJobs, result: CheckResult, tmp: Path, progress: Progress
+    parts: list[Part],
+    front: FrontJobs,
+    result: CheckResult,
+    tmp: Path,
+    progress: Progress,
+    assembly: Workers,
 ) -> dict[str, str]:
     """Write (or take from the cache) every part; return each file's sha256."""
     ws = result.workspace
@@ -256,16 +271,20 @@ def _write_parts(
     digests: dict[str, str] = {}
     store = PartCache(cache / "volumes")
     progress.start("装订案卷", len(parts))
+    todo: list[tuple[str, PartJob]] = []
     for part in parts:
         cover, contents, back = front[id(part)]
         path = tmp / part.file_name
         key = part_key(part, [cover, contents], back, font, s.stamp_position)
         hit = store.fetch(key, path)
         if hit is None:
-            total = write_part(part, [cover, contents], back, font, s.stamp_position, path)
-            digests[part.file_name] = store.keep(key, path, total)
+            todo.append((key, (part, [cover, contents], back, font, s.stamp_position, path)))
         else:
             digests[part.file_name] = hit[1]
+            progress.advance()
+    for i, total in assembly.write([job for _, job in todo]):
+        key, job = todo[i]
+        digests[job[0].file_name] = store.keep(key, job[-1], total)
         progress.advance()
     progress.finish()
     store.prune()
