@@ -22,7 +22,7 @@ from archiver.fsutil import sha256_file
 from archiver.scan.sniff import sniff
 from archiver.wordcount import WordCount, count_paragraphs, docx_paragraphs, read_text_file
 
-FACTS_VERSION = 10  # bump when the facts or their meaning change: invalidates the cache
+FACTS_VERSION = 11  # bump when the facts or their meaning change: invalidates the cache
 # A 情况说明 of at most 2000 字 fills a few pages; a longer PDF in its folder is an
 # attachment, and reading its text (slow for CJK) would serve nothing.
 PDF_TEXT_PAGES = 6
@@ -151,13 +151,43 @@ def _pdf(path: Path, facts: FileFacts, want_text: bool) -> None:
             if d:
                 facts.dates.append(d.isoformat())
         if want_text and facts.pages <= PDF_TEXT_PAGES:
-            text = [page.extract_text() or "" for page in reader.pages[:PDF_TEXT_PAGES]]
-            joined = "\n".join(text)
+            sound = not probe.needs_repair and not facts.damage
+            joined = _pdfium_text(path) if sound else None
+            if joined is None:
+                joined = "\n".join(p.extract_text() or "" for p in reader.pages[:PDF_TEXT_PAGES])
             facts.has_text = len(re.sub(r"\s", "", joined)) >= 20
             if facts.has_text:
                 facts.words = count_paragraphs(joined.splitlines()).to_json()
     except Exception:  # pypdf gives up on some files qpdf repairs: no dates, no text then
         return
+
+
+def _pdfium_text(path: Path) -> str | None:
+    """The text of a sound PDF as PDFium reads it (pypdfium2: ten times pypdf's speed on
+    Chinese text, the same 字数); None if PDFium cannot, and pypdf is asked instead.
+
+    Only files qpdf found sound come here: PDFium is C code running in this process."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pragma: no cover - a dependency; pypdf does it then
+        return None
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except Exception:
+        return None
+    try:
+        pages = []
+        for index in range(len(doc)):
+            page = doc[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+        return "\n".join(pages)
+    except Exception:
+        return None
+    finally:
+        doc.close()
 
 
 def _pdf_date(value: str) -> dt.date | None:
