@@ -126,6 +126,18 @@ def test_index_pdf_links_open_the_right_page(demo_build: tuple[Path, Path]) -> N
     assert vol.page_labels[index] == str(m["first_page"])
 
 
+def test_both_readers_find_the_same_page_cells(demo_build: tuple[Path, Path]) -> None:
+    """PDFium (used) and pypdf (the fallback) place every page-range cell alike."""
+    from archiver.binding.indexlinks import _pdfium_cells, _pypdf_cells
+
+    ws, _ = demo_build
+    (raw,) = (ws / ".archiver" / "rendered").glob("index-raw-*.pdf")
+    fast, slow = _pdfium_cells(raw), _pypdf_cells(PdfReader(str(raw)))
+    assert len(fast) > 50 and [c[:2] for c in fast] == [c[:2] for c in slow]
+    for a, b in zip(fast, slow, strict=True):
+        assert abs(a[2] - b[2]) < 0.5 and abs(a[3] - b[3]) < 0.5 and abs(a[4] - b[4]) < 0.1
+
+
 def test_index_bookmarks_per_category(demo_build: tuple[Path, Path]) -> None:
     _, out = demo_build
     reader = PdfReader(str(out / "00_索引卷.pdf"))

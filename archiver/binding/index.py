@@ -12,12 +12,12 @@ The index gets one bookmark per 一级指标 from its Heading 1 paragraphs.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from archiver import __version__
+from archiver.binding.indexlinks import add_links
 from archiver.binding.plan import GENERAL_MATERIAL
 from archiver.binding.report import MATERIAL_STATUSES, BuildReport
 from archiver.binding.scorepage import heading, score_context
@@ -281,115 +281,3 @@ def write_index(
     shutil.copyfile(docx, cached_docx)
     shutil.copyfile(folder / INDEX_PDF, cached_pdf)
     return {"pdf": INDEX_PDF, "docx": INDEX_DOCX}
-
-
-_PAGES = re.compile(r"^\d+(-\d+)?(–\d+(-\d+)?)?$")  # 7, 7–9, 15-1–15-3
-
-
-def _page_cells(reader: Any) -> list[tuple[int, str, float, float, float]]:
-    """Every page-range cell of the 页码 column: (page index, text, x, y, font size).
-
-    The column starts halfway between the “卷” and “页码” headers repeated on every page of
-    the table (a page without them holds no entries); text pieces on one baseline are
-    joined, since a renderer may write “12–15” in several pieces.
-    """
-    cells: list[tuple[int, str, float, float, float]] = []
-    for index, page in enumerate(reader.pages):
-        pieces: list[tuple[str, float, float, float]] = []
-
-        def visit(
-            text: str,
-            cm: Any,
-            tm: Any,
-            font: Any,
-            size: float,
-            pieces: list[tuple[str, float, float, float]] = pieces,
-        ) -> None:
-            if not text.strip():
-                return
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
-            pieces.append((text.strip(), x, y, size * (scale or 1)))
-
-        page.extract_text(visitor_text=visit)
-        heads = {t: x for t, x, _, _ in pieces if t in ("卷", "页码")}
-        if len(heads) < 2:
-            continue  # not a page of the 总目录 table
-        left = (heads["卷"] + heads["页码"]) / 2
-        lines: dict[int, list[tuple[str, float, float, float]]] = {}
-        for t, x, y, size in pieces:
-            if x >= left:
-                lines.setdefault(round(y), []).append((t, x, y, size))
-        for _, parts in sorted(lines.items(), key=lambda kv: -kv[0]):
-            parts.sort(key=lambda p: p[1])
-            text = "".join(p[0] for p in parts)
-            if _PAGES.match(text):
-                cells.append((index, text, parts[0][1], parts[0][2], parts[0][3]))
-    return cells
-
-
-def add_links(source: Path, target: Path, targets: list[tuple[str, tuple[str, int]]]) -> int:
-    """Copy the index PDF, adding a GoToR link over each page range; return how many."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        BooleanObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
-    )
-
-    reader = PdfReader(str(source))
-    # a fresh writer: LibreOffice's random /ID, dates and XMP are left behind (reproducible)
-    writer = PdfWriter()
-    writer.append(reader, import_outline=True)
-    pending = list(targets)
-    count = 0
-    for index, text, x, y, size in _page_cells(reader):
-        if not pending:
-            break
-        if pending[0][0] != text:
-            continue  # not the entry expected next (a number in another cell): no link
-        _, (file_name, page_index) = pending.pop(0)
-        spec = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Filespec"),
-                NameObject("/F"): TextStringObject(file_name),
-                NameObject("/UF"): TextStringObject(file_name),
-            }
-        )
-        action = DictionaryObject(
-            {
-                NameObject("/S"): NameObject("/GoToR"),
-                NameObject("/F"): spec,
-                NameObject("/D"): ArrayObject([NumberObject(page_index), NameObject("/Fit")]),
-                NameObject("/NewWindow"): BooleanObject(False),
-            }
-        )
-        width = max(size * 0.6 * len(text), size * 2)
-        rect = ArrayObject(
-            [FloatObject(v) for v in (x - 2, y - size * 0.3, x + width + 2, y + size * 1.0)]
-        )
-        annot = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Link"),
-                NameObject("/Rect"): rect,
-                NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
-                NameObject("/A"): action,
-            }
-        )
-        page = writer.pages[index]
-        if page.get("/Annots") is None:
-            page[NameObject("/Annots")] = ArrayObject()
-        annots: Any = page["/Annots"]
-        annots.get_object().append(writer._add_object(annot))
-        count += 1
-    writer.add_metadata({"/Title": "索引卷", "/Producer": "archiver", "/Creator": "archiver"})
-    writer.page_mode = "/UseOutlines"
-    with target.open("wb") as fh:
-        writer.write(fh)
-    return count
