@@ -42,12 +42,13 @@ def _pypdf_text(path: Path) -> str:
 
 @pytest.mark.parametrize("pdf", SOUND, ids=lambda p: p.name)
 def test_pdfium_counts_what_pypdf_counts(pdf: Path) -> None:
-    try:
-        expected = _pypdf_text(pdf)
-    except Exception:  # pypdf cannot read it at all (an AES file without its extra)
-        pytest.skip("pypdf cannot read this file")
     text = facts._pdfium_text(pdf)
     assert text is not None
+    try:
+        expected = _pypdf_text(pdf)
+    except Exception:  # pypdf cannot read it without an extra (AES-256): PDFium can
+        assert pdf.name == "pypdf-r6-owner-password.pdf"
+        return
     assert _words(text) == _words(expected)
 
 
