@@ -32,6 +32,19 @@ class Link:
     text: str
     url: str | None = None
     size: float | None = None  # points; the template's size when None
+    styled: bool = False  # printed as a link is (colour, underline) without being one
+
+
+def printed_only(value: Any) -> Any:
+    """The context with each hyperlink printed as it looks but no longer a link: what
+    LibreOffice prints from it is the same, and the fast (compiled) path can render it."""
+    if isinstance(value, Link):
+        return Link(value.text, None, value.size, styled=True) if value.url else value
+    if isinstance(value, dict):
+        return {k: printed_only(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printed_only(v) for v in value]
+    return value
 
     def __str__(self) -> str:  # how it reads where a template prints it as plain text
         return self.text
@@ -43,11 +56,11 @@ def _with_links(value: Any, tpl: Any) -> Any:
 
     if isinstance(value, Link):
         half_points = int(value.size * 2) if value.size else None
-        if value.url is None:
+        if value.url is None and not value.styled:
             return RichText(value.text, size=half_points)
         return RichText(
             value.text,
-            url_id=tpl.build_url_id(value.url),
+            url_id=tpl.build_url_id(value.url) if value.url is not None else None,
             color="1F4E9D",
             underline=True,
             size=half_points,

@@ -21,7 +21,7 @@ from archiver.binding.index import index_context, raw_index_pdf
 from archiver.binding.ownpages import Extra, Locations, entries_with
 from archiver.binding.parts import Part
 from archiver.binding.report import BuildReport, VolumeEntry
-from archiver.docxrender import render_docx
+from archiver.docxrender import printed_only, render_docx
 from archiver.workspace import Workspace
 
 MakeReport = Callable[[list[Part], Locations, list[VolumeEntry]], BuildReport]
@@ -38,7 +38,9 @@ def index_ahead(ws: Workspace, make_report: MakeReport, when: dt.date, work: Pat
         if raw.is_file():
             return []
         source = work / f"{raw.stem}.docx"
-        render_docx("索引卷.docx", context, source, ws.root)
+        # printed as the index is, without hyperlinks: the fast path renders it (LibreOffice
+        # prints the same; the PDF's links are archiver's own, laid afterwards)
+        render_docx("索引卷.docx", printed_only(context), source, ws.root)
         return [(source, raw)]
 
     return extra

@@ -92,3 +92,33 @@ def test_errors_still_name_the_template_and_field(tmp_path: Path) -> None:
     broken.save(str(ws / "templates" / "占位页.docx"))
     with pytest.raises(TemplateError, match="语法错误"):
         render_docx("占位页.docx", {"heading": "x", "lines": []}, tmp_path / "y.docx", ws)
+
+
+def test_a_link_printed_only_looks_the_same_without_being_a_link(tmp_path: Path) -> None:
+    """The index converted ahead (indexahead.py): hyperlinks as they print, on the fast path."""
+    import re
+
+    from archiver.docxrender import Link, printed_only, render_template_file
+
+    template = tmp_path / "t.docx"
+    doc = Document()
+    doc.add_paragraph("第 {{r pages }} 页")
+    doc.save(str(template))
+    context = {"pages": Link("12–15", "01_%E5%8D%B7.pdf", size=9)}
+    linked, printed = tmp_path / "linked.docx", tmp_path / "printed.docx"
+    render_template_file(template, context, linked)
+    render_template_file(template, printed_only(context), printed)
+
+    def body(path: Path) -> str:
+        with zipfile.ZipFile(path) as z:
+            return z.read("word/document.xml").decode("utf-8")
+
+    with_link, without = body(linked), body(printed)
+    assert "<w:hyperlink" in with_link and "<w:hyperlink" not in without
+    runs = re.compile(r"<w:r>.*?</w:r>", re.S)
+    (a,) = [r for r in runs.findall(with_link) if "12–15" in r]
+    (b,) = [r for r in runs.findall(without) if "12–15" in r]
+    assert a == b  # the same run: colour, underline, size and text
+    from archiver.docxrender import _has_url
+
+    assert _has_url(context) and not _has_url(printed_only(context))  # so: the fast path
