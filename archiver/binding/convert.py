@@ -33,13 +33,13 @@ from pathlib import Path
 from archiver.binding.batches import (
     balanced,
     copy_suffix,
-    kind_of,
     office_error,
     page_count,
     sheet_marks,
     text_to_docx,
 )
 from archiver.binding.finishahead import FinishAhead
+from archiver.binding.officecopies import OfficeCopies, prepare_copies
 from archiver.binding.resume import keep_finished, resumed
 from archiver.engines import libreoffice
 from archiver.errors import ArchiverError, technical
@@ -255,31 +255,6 @@ class Converter:
                 )
             return self._store(f, out, None, notes=notes)
 
-    def _prepare(
-        self, sources: dict[Path, ScannedFile], work: Path
-    ) -> tuple[dict[Path, Path], dict[Path, list[str]]]:
-        """Office copies made ready to print as final (engines.officeprep): tracked changes
-        accepted, comments left out, sheets laid out like a 台账. Returns the file to convert
-        for each copy (the copy itself when it needs nothing or cannot be prepared) and the
-        notes of what was done."""
-        from archiver.engines.officeprep import PreparedOffice, prepare_batch
-
-        pairs = [
-            (src, "docx" if f.facts and f.facts.kind == "txt" else kind_of(f))
-            for src, f in sources.items()
-        ]
-        prepared = prepare_batch(pairs, work / "prep", timeout=self.timeout)
-        ready: dict[Path, Path] = {}
-        notes: dict[Path, list[str]] = {}
-        for (src, _), result in zip(pairs, prepared, strict=True):
-            if isinstance(result, PreparedOffice):
-                ready[result.path] = src
-                name = sources[src].path.name  # notes name the department's file, not our copy
-                notes[src] = [n.replace(src.name, name) for n in result.notes]
-            else:  # LibreOffice may still print it: convert the copy as it is
-                ready[src] = src
-        return ready, notes
-
     def _ofd(self, f: ScannedFile, work: Path) -> Converted:
         """Draw an OFD (its own page size), then put its pages on A4 like any PDF."""
         from archiver.engines.ofd import convert_ofd
@@ -298,6 +273,19 @@ class Converter:
         except Exception:  # _store says why
             pages = None
         return pdf, notes, pages
+
+    def _again(
+        self, copies: OfficeCopies, converted: list[libreoffice.ConversionResult], work: Path
+    ) -> list[libreoffice.ConversionResult]:
+        """Convert again the workbooks LibreOffice reached before they were made (rare)."""
+        missed = copies.missed({r.source for r in converted if r.pdf is not None})
+        if not missed:
+            return converted
+        again = {
+            r.source: r
+            for r in libreoffice.convert_batch(missed, work / "out", timeout=self.timeout)
+        }
+        return [again.get(r.source, r) for r in converted]
 
     def _paper(self, produced: Path | None, work: Path) -> tuple[Path | None, list[str]]:
         """LibreOffice's PDF put on A4 (a Letter or A3 page setup): the same rule as any PDF."""
@@ -352,13 +340,15 @@ class Converter:
                     shutil.copyfile(f.path, src)
                 sources[src] = f
             try:
-                ready, prep_notes = self._prepare(sources, work) if sources else ({}, {})
+                copies = prepare_copies(sources, work, self.timeout) if sources else None
             finally:
                 self._started.release()  # LibreOffice's turn (see convert_all)
-            if not sources:
+            if copies is None:
                 return results
+            ready, prep_notes = copies.ready, copies.notes
             outputs = [work / "out" / f"{src.stem}.pdf" for src in ready]
             try:
+                copies.start()  # workbooks left for later are made while LibreOffice works
                 with FinishAhead(outputs, lambda out: self._finish(out, work)) as ahead:
                     converted = libreoffice.convert_batch(
                         list(ready),
@@ -366,9 +356,12 @@ class Converter:
                         timeout=self.timeout,
                         batch_timeout=self.timeout + 5 * len(sources),
                     )
+                    copies.finish()
+                    converted = self._again(copies, converted, work)
             except ArchiverError as exc:
                 converted = [libreoffice.ConversionResult(s, None, exc.message) for s in ready]
             except BaseException:  # interrupted: keep what LibreOffice finished for next time
+                copies.finish()
                 keep_finished(self, ready, sources, prep_notes, work / "out")
                 raise
             for res in converted:
