@@ -141,35 +141,126 @@ def render_sheaf(
     written, when a page set does not start with a paragraph (the page break and the
     bookmark go on it).
     """
+    if not contexts:
+        return False
+    first = template.render(contexts[0])
+    bodies = _sets(template, contexts, marks, 900, first_break=False, first=first)
+    if bodies is None:
+        return False
+    joined, rest = bodies[0], bodies[1:]
+    _append(joined, rest)
+    serialized = etree_tostring(joined)
+    first[template.document] = _BODY.sub(lambda _m: serialized, first[template.document], count=1)
+    template.write(first, out)
+    return True
+
+
+def append_sets(
+    package: Path,
+    template: CompiledTemplate,
+    contexts: list[dict[str, Any]],
+    marks: list[str],
+    out: Path,
+) -> bool:
+    """``package`` (a rendered .docx) with page sets of ``template`` added at its end, each
+    on a new page behind a bookmark: one document where there were two. Only for a template
+    made like the package (:func:`compatible`); False, and nothing written, if a set does not
+    start with a paragraph."""
+    from lxml import etree
+
+    bodies = _sets(template, contexts, marks, 950, first_break=True)
+    if bodies is None:
+        return False
+    with zipfile.ZipFile(package) as z:
+        entries = [(info.filename, z.read(info)) for info in z.infolist()]
+    names = dict(entries)
+    match = _BODY.search(names[template.document])
+    if match is None:
+        return False
+    body = etree.fromstring(match.group(0))
+    _append(body, bodies)
+    serialized = etree_tostring(body)
+    names[template.document] = _BODY.sub(lambda _m: serialized, names[template.document], 1)
+    with zipfile.ZipFile(out, "w", compresslevel=1) as dst:
+        for name, _ in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, names[name])
+    return True
+
+
+# what a template shares with the package its page sets are added to: they must be the same
+SHARED = ("word/styles.xml", "word/numbering.xml", "word/_rels/document.xml.rels")
+
+
+def compatible(package: CompiledTemplate, template: CompiledTemplate) -> bool:
+    """``template``'s page sets can go into a document of ``package``: the same styles,
+    numbering, relationships, headers and footers (without fields), and the same section."""
+    ours, theirs = dict(package.entries), dict(template.entries)
+    for name in SHARED:
+        if ours.get(name) != theirs.get(name):
+            return False
+    for name, blob in theirs.items():
+        if not re.match(r"word/(header|footer)\d*\.xml$", name) or ours.get(name) == blob:
+            continue
+        if not (_prints_nothing(blob) and _prints_nothing(ours.get(name, b""))):
+            return False
+    return (
+        _SECT.findall(ours[package.document])[-1:] == _SECT.findall(theirs[template.document])[-1:]
+    )
+
+
+_SECT = re.compile(rb"<w:sectPr\b.*?</w:sectPr>", re.DOTALL)
+_INK = re.compile(rb"<w:(t|instrText|fldSimple|drawing|pict|object|sym)\b")
+
+
+def _prints_nothing(xml: bytes) -> bool:
+    """A header or footer of empty paragraphs (how they are aligned shows on no page)."""
+    return bool(xml) and _INK.search(xml) is None
+
+
+def _sets(
+    template: CompiledTemplate,
+    contexts: list[dict[str, Any]],
+    marks: list[str],
+    ident: int,
+    first_break: bool,
+    first: dict[str, bytes] | None = None,
+) -> list[Any] | None:
+    """The rendered body of each page set, its first paragraph marked (None: one is not)."""
     from lxml import etree
 
     bodies = []
-    first: dict[str, bytes] = {}
     for n, (context, mark) in enumerate(zip(contexts, marks, strict=True)):
-        changed = template.render(context)
-        if n == 0:
-            first = changed
+        changed = first if n == 0 and first is not None else template.render(context)
         match = _BODY.search(changed[template.document])
         assert match is not None  # supported templates have one
         body = etree.fromstring(match.group(0))
         paragraph = body[0] if len(body) else None
         if paragraph is None or paragraph.tag != f"{{{W}}}p":
-            return False
-        mark_start(paragraph, mark, 900 + n, page_break=n > 0)
+            return None
+        mark_start(paragraph, mark, ident + n, page_break=n > 0 or first_break)
         bodies.append(body)
-    joined = bodies[0]
+    return bodies
+
+
+def _append(joined: Any, bodies: list[Any]) -> None:
+    """The children of ``bodies`` added to ``joined``, before its section properties."""
     tail = joined[-1] if len(joined) and joined[-1].tag == f"{{{W}}}sectPr" else None
-    for body in bodies[1:]:
+    for body in bodies:
         for child in list(body):
             if child.tag != f"{{{W}}}sectPr":
                 if tail is not None:
                     tail.addprevious(child)
                 else:
                     joined.append(child)
-    serialized = etree.tostring(joined, encoding="utf-8")
-    first[template.document] = _BODY.sub(lambda _m: serialized, first[template.document], count=1)
-    template.write(first, out)
-    return True
+
+
+def etree_tostring(element: Any) -> bytes:
+    from lxml import etree
+
+    return bytes(etree.tostring(element, encoding="utf-8"))
 
 
 def mark_start(paragraph: Any, name: str, ident: int, page_break: bool) -> None:

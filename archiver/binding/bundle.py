@@ -42,6 +42,7 @@ def marks(n: int) -> list[str]:
 
 
 def bundle_key(renderer: PageRenderer, jobs: list[RenderJob], kind: str = "bundle") -> str:
+    """The cache key of one document of page sets: its kind, templates and contexts."""
     h = hashlib.sha256(b"bundle-v1" if kind == "bundle" else f"{kind}-v1".encode())
     for job in jobs:
         h.update(template_path(job.template, renderer.workspace).read_bytes())
@@ -85,7 +86,14 @@ def render_own_pages(
     ``extra`` documents (source, target PDF): those may fail, their user tries again.
     """
     extra = extra or []
-    groups = [("bundle", jobs) for jobs in bundles] + [("sheaf", jobs) for jobs in sheaves if jobs]
+    groups: list[tuple[str, list[RenderJob]]] = []
+    for trio, sheaf in zip(bundles, sheaves, strict=True):
+        if sheaf and _joinable(renderer, trio, sheaf):
+            groups.append(("part", trio + sheaf))  # one document: front matter and sheaf
+        else:
+            groups.append(("bundle", trio))
+            if sheaf:
+                groups.append(("sheaf", sheaf))
     keys = [f"{kind}-{bundle_key(renderer, jobs, kind)}" for kind, jobs in groups]
     pending = {
         key: (kind, jobs)
@@ -97,7 +105,7 @@ def render_own_pages(
             work = Path(tmp)
             sources = []
             for key, (kind, jobs) in pending.items():
-                compose = _compose if kind == "bundle" else _sheaf
+                compose = {"bundle": _compose, "sheaf": _sheaf, "part": _part}[kind]
                 sources.append(compose(renderer, jobs, work / f"{key}.docx"))
             targets = dict(extra)
             for res in renderer.convert(
@@ -116,11 +124,60 @@ def render_own_pages(
         if ranges is None:
             fallback += jobs
             continue
-        for i, (job, (start, end)) in enumerate(zip(jobs, ranges, strict=True)):
+        names = _identities(renderer, _kind, jobs, key)
+        for job, name, (start, end) in zip(jobs, names, ranges, strict=True):
             job.pdf, job.pages, job.segment = pdf, end - start, (start, end)
-            job.identity = f"{key}-{i}"
+            job.identity = name
     if fallback:  # no named destinations from this LibreOffice: one document per page set
         renderer.render(fallback)
+
+
+def _identities(renderer: PageRenderer, kind: str, jobs: list[RenderJob], key: str) -> list[str]:
+    """What names each page set's content: in a part's one document, the front matter and the
+    sheaf are named as if apart, so that a placeholder page that did not change keeps its
+    name when the part's cover did (a frozen build reprints only what changed)."""
+    if kind != "part":
+        return [f"{key}-{i}" for i in range(len(jobs))]
+    trio, sheaf = jobs[:3], jobs[3:]
+    front = f"bundle-{bundle_key(renderer, trio)}"
+    rest = f"sheaf-{bundle_key(renderer, sheaf, 'sheaf')}"
+    return [f"{front}-{i}" for i in range(3)] + [f"{rest}-{i}" for i in range(len(sheaf))]
+
+
+def _joinable(renderer: PageRenderer, trio: list[RenderJob], sheaf: list[RenderJob]) -> bool:
+    """A part's sheaf can be added to its bundle's document: one template for the sheaf,
+    made like the bundle's joined template (the shipped templates are; edited ones may not
+    be: then they stay two documents)."""
+    from archiver.docxcompiled import compatible
+
+    paths = {template_path(job.template, renderer.workspace) for job in sheaf}
+    if len(paths) != 1:
+        return False
+    template = compiled_template(paths.pop())
+    try:
+        joined = compiled_template(_joined_template(renderer, trio))
+    except Exception:  # a template docxcompose cannot join: the bundle says so itself
+        return False
+    return template is not None and joined is not None and compatible(joined, template)
+
+
+def _part(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
+    """A part's cover, 卷内目录, 备考表 and its placeholders and pointers in one document.
+
+    Should a page set not start with a paragraph, the front matter alone is written: its
+    segments then do not add up and the sets are rendered one by one (render_own_pages)."""
+    from archiver.docxcompiled import append_sets
+
+    trio, sheaf = jobs[:3], jobs[3:]
+    front = _compose(renderer, trio, out.with_name(f"{out.stem}-front.docx"))
+    if not _agree(trio):  # rendered apart and joined by docxcompose: not the joined template
+        front.replace(out)
+        return out
+    template = compiled_template(template_path(sheaf[0].template, renderer.workspace))
+    assert template is not None  # _joinable
+    if not append_sets(front, template, [job.context for job in sheaf], marks(len(jobs))[3:], out):
+        front.replace(out)
+    return out
 
 
 def _sheaf(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
@@ -142,17 +199,25 @@ def _compose(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
     The three contexts are merged; a field two of them share must have one value (they
     come from one part), else the page sets are rendered and joined one by one.
     """
-    merged: dict[str, Any] = {}
-    for job in jobs:
-        for field, value in job.context.items():
-            if field in merged and merged[field] != value:
-                return _compose_rendered(renderer, jobs, out)
-            merged[field] = value
+    if not _agree(jobs):
+        return _compose_rendered(renderer, jobs, out)
+    merged = {field: value for job in jobs for field, value in job.context.items()}
     try:
         render_template_file(_joined_template(renderer, jobs), merged, out)
     except TemplateError:  # rendered apart, the error names the template the office edits
         return _compose_rendered(renderer, jobs, out)
     return out
+
+
+def _agree(jobs: list[RenderJob]) -> bool:
+    """Every field the contexts share has one value (they come from one part)."""
+    merged: dict[str, Any] = {}
+    for job in jobs:
+        for field, value in job.context.items():
+            if field in merged and merged[field] != value:
+                return False
+            merged[field] = value
+    return True
 
 
 def _joined_template(renderer: PageRenderer, jobs: list[RenderJob]) -> Path:

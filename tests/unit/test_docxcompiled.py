@@ -122,3 +122,38 @@ def test_a_link_printed_only_looks_the_same_without_being_a_link(tmp_path: Path)
     from archiver.docxrender import _has_url
 
     assert _has_url(context) and not _has_url(printed_only(context))  # so: the fast path
+
+
+def test_a_parts_placeholders_join_its_front_matter(tmp_path: Path) -> None:
+    """bundle.py: the shipped placeholder template fits the joined front matter, and the
+    sets added to a rendered package start on new pages behind their bookmarks."""
+    from archiver.docxrender import compiled_template
+
+    front = docxcompiled.compiled(
+        TEMPLATES / "案卷封面.docx", (TEMPLATES / "案卷封面.docx").read_bytes(), _env
+    )
+    sheet = compiled_template(TEMPLATES / "占位页.docx")
+    index = compiled_template(TEMPLATES / "索引卷.docx")
+    assert front is not None and sheet is not None and index is not None
+    assert docxcompiled.compatible(front, sheet)
+    assert not docxcompiled.compatible(front, index)  # other styles: two documents
+    jobs = _jobs()
+    cover, placeholders = jobs[0], [j for j in jobs if j.template == "占位页.docx"]
+    assert placeholders
+    package = tmp_path / "front.docx"
+    render_docx(cover.template, cover.context, package)
+    out = tmp_path / "part.docx"
+    names = [f"archiverseg{3 + i}" for i in range(len(placeholders))]
+    assert docxcompiled.append_sets(package, sheet, [j.context for j in placeholders], names, out)
+    with zipfile.ZipFile(out) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert all(f'w:name="{n}"' in xml for n in names)
+    assert xml.count("<w:pageBreakBefore/>") >= len(placeholders)
+    assert xml.count("<w:sectPr") == 1  # the sets join the package's one section
+    assert Document(str(out)).paragraphs  # python-docx reads it
+
+
+def _env() -> Any:
+    from archiver.docxrender import jinja_env
+
+    return jinja_env()
