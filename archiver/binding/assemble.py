@@ -157,9 +157,10 @@ class Workers:
         """Stop the workers; ``now``: without waiting for their work (interrupted)."""
         if self.pool is None:
             return
-        if now:
+        if now:  # the processes first: shutdown forgets them
+            processes = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
-            for process in list(getattr(self.pool, "_processes", {}).values()):
+            for process in processes:
                 process.terminate()
         else:
             self.pool.shutdown()

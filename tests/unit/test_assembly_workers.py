@@ -48,6 +48,18 @@ def test_a_real_error_is_raised_as_itself() -> None:
     assert workers.pool is None  # closed
 
 
+def test_an_interrupted_build_stops_the_workers_and_keeps_its_error() -> None:
+    with pytest.raises(KeyboardInterrupt), Workers(2, task=double) as workers:
+        workers.start(2)
+        processes = list(workers.pool._processes.values())
+        assert list(workers.write([(1,), (2,)])) == [(0, 2), (1, 4)]
+        raise KeyboardInterrupt  # not an AttributeError from closing
+    deadline = time.monotonic() + 5  # the pool's own thread may be the one to reap them
+    while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes and not any(p.is_alive() for p in processes)
+
+
 def test_one_core_or_one_part_needs_no_process() -> None:
     with Workers(1, task=double) as workers:
         workers.start(4)
