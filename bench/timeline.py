@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 WATCHED = [
     ("archiver.binding.run", "check_workspace", "check"),
     ("archiver.binding.run", "_convert", "convert the inputs"),
-    ("archiver.binding.convert", "Converter._prepare", "prepare office copies"),
+    ("archiver.binding.convert", "prepare_copies", "prepare office copies"),
     ("archiver.binding.run", "render_pages", "render own pages"),
     ("archiver.binding.explanations", "compile_elsewhere", "compile 情况说明汇编"),
     ("archiver.binding.run", "_write_parts", "assemble the volumes"),
