@@ -68,16 +68,16 @@ pages, compiles the 情况说明汇编 and writes the index, then assembles and 
 cores this is CPU work, not waiting: the timeline above shows both cores busy nearly all the
 time. archiver's own pages are LibreOffice work the floor does not include, and they cannot
 start before the inputs are converted (they print the inputs' page numbers): one document
-per part for cover, 卷内目录 and 备考表, one for its placeholders and pointers, and the
-index, in one more LibreOffice start per core.
+per part (cover, 卷内目录, 备考表, its placeholders and pointers) and the index, in one more
+LibreOffice start per core.
 
 What that costs, measured on this machine with `/usr/bin/time soffice --convert-to pdf`:
 a LibreOffice start takes about 0.85 s of CPU (0.9 s wall with a profile made before, 1.1 s
 with a new one); each further document of a batch 65 ms for the smallest .docx python-docx
 writes, ~95 ms for a part's placeholders, ~140 ms for a part's cover, 卷内目录 and 备考表
 (as .odt about a third less, but the templates are the .docx files offices edit in Word).
-For the demo (9 parts) that is ~0.85 s of start plus ~2 s of documents on two cores, about
-1.9 s of wall time, against a floor of a few seconds: as long as archiver's own pages go
+For the demo (9 parts) that is ~0.85 s of start plus ~1.5 s of documents on two cores, about
+1.6 s of wall time, against a floor of a few seconds: as long as archiver's own pages go
 through LibreOffice, the demo cannot come within 1.3 × of its floor, nor can a file added
 to it cost under 10% of a cold build (one start for the file, one for the part's own pages).
 With 1,000 files the inputs dominate and the same costs are a small share.
@@ -100,7 +100,8 @@ STAYS_FAST = """## How the build stays fast
 - archiver's own pages cost LibreOffice one more start per core, no more: LibreOffice spends
   ~0.1 s on every document it opens however small, and little on each further page, so a
   part's cover, 卷内目录 and 备考表 are one document (one joined template, rendered with
-  the three contexts) and its placeholders and pointer pages another (their bodies joined);
+  the three contexts), and its placeholders and pointer pages are added to it when their
+  template is made like the others (the shipped ones are; else they are a second document);
   the index goes into the same batch, since what it prints depends only on the documents'
   page numbers (its links are laid over the PDF afterwards). Each template is parsed and
   compiled once per process (`archiver/docxcompiled.py`: ~6 ms a page instead of ~40 ms).
