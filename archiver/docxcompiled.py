@@ -82,12 +82,16 @@ class CompiledTemplate:
 
     def write(self, changed: dict[str, bytes], out: Path) -> None:
         """The package with ``changed`` entries, with fixed entry times (reproducible)."""
-        with zipfile.ZipFile(out, "w", compresslevel=1) as dst:  # fast; sizes hardly differ
-            for name, data in self.entries:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                dst.writestr(info, changed.get(name, data))
+        _write_package(self.entries, changed, out)
+
+
+def _write_package(entries: list[tuple[str, bytes]], changed: dict[str, bytes], out: Path) -> None:
+    with zipfile.ZipFile(out, "w", compresslevel=1) as dst:  # fast; sizes hardly differ
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, changed.get(name, data))
 
 
 def _for_jinja(xml: str) -> str:
@@ -173,20 +177,15 @@ def append_sets(
         return False
     with zipfile.ZipFile(package) as z:
         entries = [(info.filename, z.read(info)) for info in z.infolist()]
-    names = dict(entries)
-    match = _BODY.search(names[template.document])
+    document = dict(entries)[template.document]
+    match = _BODY.search(document)
     if match is None:
         return False
     body = etree.fromstring(match.group(0))
     _append(body, bodies)
     serialized = etree_tostring(body)
-    names[template.document] = _BODY.sub(lambda _m: serialized, names[template.document], 1)
-    with zipfile.ZipFile(out, "w", compresslevel=1) as dst:
-        for name, _ in entries:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, names[name])
+    changed = {template.document: _BODY.sub(lambda _m: serialized, document, 1)}
+    _write_package(entries, changed, out)
     return True
 
 

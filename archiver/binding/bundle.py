@@ -151,7 +151,7 @@ def _joinable(renderer: PageRenderer, trio: list[RenderJob], sheaf: list[RenderJ
     from archiver.docxcompiled import compatible
 
     paths = {template_path(job.template, renderer.workspace) for job in sheaf}
-    if len(paths) != 1:
+    if len(paths) != 1 or not _agree(trio):  # else the front is not the joined template's
         return False
     template = compiled_template(paths.pop())
     try:
@@ -170,9 +170,6 @@ def _part(renderer: PageRenderer, jobs: list[RenderJob], out: Path) -> Path:
 
     trio, sheaf = jobs[:3], jobs[3:]
     front = _compose(renderer, trio, out.with_name(f"{out.stem}-front.docx"))
-    if not _agree(trio):  # rendered apart and joined by docxcompose: not the joined template
-        front.replace(out)
-        return out
     template = compiled_template(template_path(sheaf[0].template, renderer.workspace))
     assert template is not None  # _joinable
     if not append_sets(front, template, [job.context for job in sheaf], marks(len(jobs))[3:], out):
