@@ -32,6 +32,7 @@ WATCHED = [
     ("archiver.binding.run", "write_index", "write the index"),
     ("archiver.binding.publish", "write_checksums", "checksums"),
     ("archiver.engines.libreoffice", "_run_soffice", "LibreOffice"),
+    ("archiver.engines.officeserver", "convert_served", "LibreOffice server"),
 ]
 
 

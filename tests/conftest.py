@@ -59,6 +59,14 @@ def _guard_libreoffice() -> Callable[[], Path]:
 _find_soffice = _guard_libreoffice()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """archiver's per-user cache (the LibreOffice profile of its servers) made for this run,
+    not in the user's own cache folder; the environment is inherited by subprocesses too."""
+    if "ARCHIVER_CACHE_HOME" not in os.environ:
+        os.environ["ARCHIVER_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+
+
 @pytest.fixture(scope="session")
 def libreoffice() -> Path:
     """The soffice program; the tests that ask for it are the LibreOffice layer."""

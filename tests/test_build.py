@@ -21,6 +21,7 @@ from pypdf import PdfReader, PdfWriter
 
 from archiver.cli import cli
 from archiver.engines import libreoffice as lo_engine
+from archiver.engines import officeserver
 from tests import fixtures as fx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -462,7 +463,7 @@ def _has_marker(path: Path, marker: bytes) -> bool:
 def test_converter_crash_and_hang_yield_placeholders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from archiver.engines import libreoffice
+    from archiver.engines import libreoffice, officeserver
     from archiver.engines import run as run_module
     from archiver.errors import ExternalProgramError
 
@@ -485,12 +486,27 @@ def test_converter_crash_and_hang_yield_placeholders(
             raise ExternalProgramError("soffice 运行失败(退出码 -11):Segmentation fault")
         return real_run(argv, **kwargs)
 
-    monkeypatch.setattr(libreoffice, "run", fake_run)
+    monkeypatch.setattr(libreoffice, "run", fake_run)  # a file alone: --convert-to
+    real_submit = officeserver.Office.submit
+    served: list[str] = []
+
+    def failing_submit(office: officeserver.Office, source: Path, *a: Any) -> int:
+        served.append(source.name)
+        if _has_marker(source, b"HANG-ME"):  # the server never answers for it
+            office.jobs += 1
+            return office.jobs
+        n = real_submit(office, source, *a)
+        if _has_marker(source, b"CRASH-ME"):  # the server's process dies on it
+            office.stop()
+        return n
+
+    monkeypatch.setattr(officeserver.Office, "submit", failing_submit)  # the build's servers
     out = tmp_path / "out"
     started = time.monotonic()
     result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started < 120
+    assert len(served) > 3  # the inputs and own pages went to the build's servers
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
     m = next(x for x in report["materials"] if (x["indicator"], x["material"]) == ("1", 2))
     by_name = {Path(f["path"]).name: f for f in m["files"]}
@@ -556,22 +572,35 @@ def test_incremental_build_equals_clean_build(
     (f2 / "情况说明.docx").unlink()
     docx_marker(f2 / "情况说明.docx", "MARK-2-1-NEW", paragraphs=6)
     fx.png(find(ws / "材料", "局法规调研科", "1", 1) / "清单5.png")
-    batches: list[list[str]] = []
-    real = lo_engine._run_soffice
+    starts: list[str] = []  # LibreOffice processes started: --convert-to, or a server
+    served: list[str] = []  # files the build's servers converted
+    real, real_office = lo_engine._run_soffice, officeserver.Office.__init__
+    real_submit = officeserver.Office.submit
 
     def recording(exe: Path, sources: list[Path], *args: Any, **kwargs: Any) -> Any:
-        batches.append([s.name for s in sources])
+        starts.append("convert-to " + " ".join(s.name for s in sources))
         return real(exe, sources, *args, **kwargs)
 
+    def office(self: officeserver.Office, *args: Any) -> None:
+        starts.append("server")
+        real_office(self, *args)
+
+    def submit(self: officeserver.Office, source: Path, *args: Any) -> int:
+        served.append(source.name)
+        return real_submit(self, source, *args)
+
     monkeypatch.setattr(lo_engine, "_run_soffice", recording)
+    monkeypatch.setattr(officeserver.Office, "__init__", office)
+    monkeypatch.setattr(officeserver.Office, "submit", submit)
     result = runner.invoke(cli, ["build", str(ws), "--out", str(inc)])
     assert result.exit_code == 0, result.output
     report = json.loads((inc / "build-report.json").read_text(encoding="utf-8"))
     assert report["changed_since_previous"] == ["01_政府职能依法全面履行.pdf"]
-    # the index was converted with the own pages, not in a LibreOffice start after them
-    assert len([b for b in batches if any(n.startswith("index-raw-") for n in b)]) == 1
-    assert any(n.startswith(("bundle-", "part-")) for b in batches for n in b)
-    assert len(batches) <= 3, batches  # the changed .docx, then one batch per core
+    # the changed .docx, the own pages and the index go through the same processes: at most
+    # one per core for the whole build, none started after them
+    assert set(starts) == {"server"} and len(starts) <= (os.cpu_count() or 1), starts
+    assert len([n for n in served if n.startswith("index-raw-")]) == 1
+    assert any(n.startswith(("bundle-", "part-")) for n in served)
     monkeypatch.undo()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     # the same inputs from scratch: no cache at all
@@ -594,15 +623,19 @@ def test_unwritable_output_is_reported(
 
 
 @pytest.mark.usefixtures("libreoffice")
+@pytest.mark.parametrize("served", [True, False], ids=["servers", "convert-to"])
 def test_an_interrupted_batch_keeps_what_it_finished(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served: bool
 ) -> None:
-    from archiver.engines import libreoffice
+    from archiver.engines import libreoffice, officeserver
     from archiver.engines import run as run_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    if not served:
+        monkeypatch.setenv("ARCHIVER_NO_SERVER", "1")
     ws = make_workspace(tmp_path / "ws", tmp_path / "work")
     real_run = run_module.run
+    real_served = officeserver.convert_served
     calls: list[list[str]] = []
 
     def converts_then_interrupted(argv: list[Any], **kwargs: Any) -> Any:
@@ -611,7 +644,15 @@ def test_an_interrupted_batch_keeps_what_it_finished(
             raise KeyboardInterrupt  # Ctrl+C just after LibreOffice finished the batch
         return done
 
+    def served_then_interrupted(*args: Any) -> Any:
+        done = real_served(*args)
+        _, left = done
+        if any("archiver-conv-" in str(a) for a in args[2]) and not left:
+            raise KeyboardInterrupt  # the same, when the build's servers converted it
+        return done
+
     monkeypatch.setattr(libreoffice, "run", converts_then_interrupted)
+    monkeypatch.setattr(officeserver, "convert_served", served_then_interrupted)
     result = CliRunner().invoke(cli, ["build", str(ws), "--out", str(tmp_path / "a")])
     assert result.exit_code == 130
     kept = list((ws / ".archiver" / "conversions").glob("*.lo.pdf"))
@@ -621,6 +662,12 @@ def test_an_interrupted_batch_keeps_what_it_finished(
         calls.append([str(a) for a in argv if "archiver-conv-" in str(a)])  # inputs only
         return real_run(argv, **kwargs)
 
+    def counting_served(*args: Any) -> Any:
+        done = real_served(*args)
+        calls.append([str(a) for a in args[2] if "archiver-conv-" in str(a) and a not in done[1]])
+        return done
+
+    monkeypatch.setattr(officeserver, "convert_served", counting_served)
     monkeypatch.setattr(libreoffice, "run", counting)
     resumed = tmp_path / "resumed"
     assert CliRunner().invoke(cli, ["build", str(ws), "--out", str(resumed)]).exit_code == 0

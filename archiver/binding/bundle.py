@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,14 +104,15 @@ def render_own_pages(
     if pending or extra:
         with tempfile.TemporaryDirectory(prefix="archiver-front-") as tmp:
             work = Path(tmp)
-            sources = []
-            for key, (kind, jobs) in pending.items():
-                compose = {"bundle": _compose, "sheaf": _sheaf, "part": _part}[kind]
-                sources.append(compose(renderer, jobs, work / f"{key}.docx"))
             targets = dict(extra)
-            for res in renderer.convert(
-                sources + list(targets), work / "out", PDF_OPTIONS, targets
-            ):
+
+            def sources() -> Iterator[Path]:  # made one by one: converted meanwhile if it can
+                yield from targets  # already made, and the largest (the index)
+                for key, (kind, jobs) in pending.items():
+                    compose = {"bundle": _compose, "sheaf": _sheaf, "part": _part}[kind]
+                    yield compose(renderer, jobs, work / f"{key}.docx")
+
+            for res in renderer.convert(sources(), work / "out", PDF_OPTIONS, targets):
                 if res.source in targets:
                     if res.pdf is not None:
                         copy_atomic(res.pdf, targets[res.source])

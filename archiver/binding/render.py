@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 
 from archiver.binding.batches import page_count
 from archiver.docxrender import render_docx, template_path
-from archiver.engines import libreoffice
+from archiver.engines import libreoffice, officeserver
 from archiver.errors import ExternalProgramError
 from archiver.fsutil import copy_atomic
 
@@ -55,7 +55,7 @@ class PageRenderer:
 
     def convert(
         self,
-        sources: list[Path],
+        sources: Iterable[Path],
         outdir: Path,
         pdf_options: str | None = None,
         optional: Container[Path] = (),
@@ -64,7 +64,15 @@ class PageRenderer:
 
         Each batch is one LibreOffice start; the sources are dealt largest first to the
         batch with the fewest bytes so far (a big index goes first, the pages share the rest).
+        When the build's LibreOffice processes are running (``officeserver``), a file costs no
+        start: each goes to them as soon as ``sources`` has made it, while the next is made.
         """
+        if officeserver.serving_now():
+            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                futures = [pool.submit(self._one, src, outdir, pdf_options) for src in sources]
+                results = [f.result() for f in futures]
+            return self._checked(results, optional)
+        sources = list(sources)
         loads = [0] * self.jobs
         dealt: list[list[Path]] = [[] for _ in loads]
         for src in sorted(sources, key=lambda p: p.stat().st_size, reverse=True):
@@ -80,6 +88,20 @@ class PageRenderer:
 
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
             results = [r for part in pool.map(batch, batches) for r in part]
+        return self._checked(results, optional)
+
+    def _one(
+        self, src: Path, outdir: Path, pdf_options: str | None
+    ) -> libreoffice.ConversionResult:
+        (res,) = libreoffice.convert_batch(
+            [src], outdir, timeout=self.timeout, pdf_options=pdf_options
+        )
+        return res
+
+    @staticmethod
+    def _checked(
+        results: list[libreoffice.ConversionResult], optional: Container[Path]
+    ) -> list[libreoffice.ConversionResult]:
         for res in results:
             if res.pdf is None and res.source not in optional:
                 raise ExternalProgramError(

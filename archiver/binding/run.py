@@ -48,6 +48,8 @@ from archiver.binding.report import (
 from archiver.binding.scorepage import load_build_scores
 from archiver.binding.stamp import FONT_PDF
 from archiver.binding.summary import summary_text
+from archiver.engines.libreoffice import soffice_command
+from archiver.engines.officeserver import serving
 from archiver.errors import ArchiverError, ExitCode, OutputError
 from archiver.pipeline import CheckResult, check_workspace
 from archiver.progress import NullProgress, Progress
@@ -105,7 +107,7 @@ def run_build(
     settings = ws.config.build
     workers = jobs or settings.jobs or os.cpu_count() or 1
     cache = ws.config.cache_root
-    with pub.workspace_lock(cache):
+    with pub.workspace_lock(cache), serving(soffice_command, settings.timeout) as offices:
         parent = out.parent if out is not None else ws.config.output_root
         pub.clean_leftovers(parent)
         converter = Converter(
@@ -158,6 +160,7 @@ def run_build(
                 _write_outputs(
                     result, plan, parts, front, report, comps, tmp, progress, when, assembly
                 )
+                offices.finish()  # LibreOffice's part is done: let it end meanwhile
                 assembly.close()
                 report.changed_since_previous = changed_volumes(volumes, previous)
                 report.has_previous = previous is not None

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.engines import officeserver
 from archiver.engines.fonts import fontconfig_env
 from archiver.engines.run import run
 from archiver.engines.scratch import profile_prefix
@@ -91,7 +92,9 @@ def convert_batch(
     files (LibreOffice ignores arguments past ~254). LibreOffice converts in order, so after
     a crash or a hang the first file without output is set aside and a new process goes on
     with the rest; each file set aside is then tried once alone, so a bad file costs only
-    itself.
+    itself. Within a build (:func:`officeserver.serving`) the files go to the build's running
+    LibreOffice processes instead, one file after another, with the same rules; a file that
+    hangs one of them is stopped after the build's timeout.
     """
     if not sources:
         return []
@@ -107,6 +110,11 @@ def convert_batch(
 
     remaining = list(sources)
     set_aside: list[tuple[Path, str | None, bool]] = []  # (file, error, timed out)
+    pool = officeserver.current()
+    if pool is not None and target == "pdf" and soffice is None:  # the build's servers
+        set_aside, remaining = officeserver.convert_served(
+            pool, exe, remaining, output, pdf_options or "", _complete
+        )
     fruitless = 0  # runs in a row that converted nothing: then it is not one bad file
     while remaining:
         run_now, later = remaining[:PER_RUN], remaining[PER_RUN:]
@@ -173,6 +181,25 @@ def _complete(pdf: Path) -> bool:
         return False
 
 
+def soffice_command(exe: Path, profile: Path, args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment of a headless soffice with its own profile folder."""
+    argv = [
+        str(exe),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+        "--norestore",
+        *args,
+    ]
+    env = fontconfig_env()
+    for name in ("TMP", "TEMP") if os.name == "nt" else ("TMPDIR",):
+        env[name] = tempfile.gettempdir()  # the run's folder (scratch.run_folder)
+    return argv, env
+
+
 def _run_soffice(
     exe: Path,
     sources: list[Path],
@@ -186,25 +213,12 @@ def _run_soffice(
     with tempfile.TemporaryDirectory(
         prefix=profile_prefix(), ignore_cleanup_errors=True
     ) as profile:
-        argv: list[str | Path] = [
+        argv, env = soffice_command(
             exe,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            outdir,
-            *sources,
-        ]
+            Path(profile),
+            ["--convert-to", target, "--outdir", str(outdir), *(str(s) for s in sources)],
+        )
         try:
-            env = fontconfig_env()
-            for name in ("TMP", "TEMP") if os.name == "nt" else ("TMPDIR",):
-                env[name] = tempfile.gettempdir()  # the run's folder (scratch.run_folder)
             run(argv, timeout=timeout, env=env, stall=stall)
         except MissingProgramError:
             raise

@@ -43,12 +43,15 @@ def run(
     cwd: Path | None = None,
     check: bool = True,
     stall: tuple[Callable[[], int], float, float] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Completed:
     """Run ``argv`` and wait at most ``timeout`` seconds.
 
     ``stall``: (a measure of progress, seconds, seconds before the first progress); the program
     is also stopped when the measure has not changed for that long (a batch converter stuck on
     one file). The first progress may take longer: the program has to start up first.
+    ``stop``: asked twice a second (with ``stall``); when it says so, the program is stopped
+    and :class:`~archiver.errors.ProgramTimeoutError` raised (a server no longer wanted).
     """
     args = [str(a) for a in argv]
     log.debug("run: %s (timeout %ss)", " ".join(args), timeout)
@@ -80,10 +83,12 @@ def run(
         if stall is None:
             out, err = proc.communicate(timeout=timeout)
         else:
-            out, err = _communicate_watching(proc, timeout, *stall)
+            out, err = _communicate_watching(proc, timeout, *stall, stop=stop)
     except subprocess.TimeoutExpired as exc:
         children.kill_group(proc)
         proc.communicate()
+        if isinstance(exc, _Stopped):
+            raise ProgramTimeoutError(f"{Path(args[0]).name} 已被 archiver 停止") from exc
         if isinstance(exc, _Stalled):
             raise ProgramTimeoutError(
                 f"{Path(args[0]).name} 处理一个文件超过 {stall[1] if stall else 0:g} 秒"
@@ -119,6 +124,10 @@ class _Stalled(subprocess.TimeoutExpired):
     """No progress for the stall time (a subclass, so the timeout path handles it)."""
 
 
+class _Stopped(subprocess.TimeoutExpired):
+    """Asked to stop (``run``'s ``stop``)."""
+
+
 POLL = 0.5  # seconds between two looks at the progress of a watched program
 
 
@@ -128,6 +137,7 @@ def _communicate_watching(
     progress: Callable[[], int],
     seconds: float,
     first: float,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[bytes, bytes]:
     deadline = time.monotonic() + timeout
     last, since = progress(), time.monotonic()
@@ -140,6 +150,8 @@ def _communicate_watching(
             now = time.monotonic()
             if now >= deadline:
                 raise
+            if stop is not None and stop():
+                raise _Stopped(proc.args, 0) from None
             current = progress()
             if current != last:
                 last, since = current, now
