@@ -39,6 +39,7 @@ from measure import (
     Floor,
     Measure,
     engine_floor,
+    ready_master,
     run,
     stage_floor,
 )
@@ -200,6 +201,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.dir.exists():
         shutil.rmtree(args.dir)
+    ready_master()
     demo, profile = None, None
     if not args.no_demo:
         demo, profile = demo_scenario(args.dir / "demo", not args.no_profile)

@@ -125,10 +125,20 @@ def stage_floor(inputs: Inputs, work: Path) -> list[list[Path]]:
     return batches
 
 
+def ready_master() -> None:
+    """The LibreOffice profile of the servers, made once per installation: made before any
+    measurement (a user's first build makes it, once; no build after does)."""
+    from archiver.engines import libreoffice, officeserver
+
+    exe = libreoffice.find_soffice()
+    if officeserver.master_profile(exe, libreoffice.soffice_command, 120) is None:
+        print("warning: no LibreOffice server here: builds use --convert-to", flush=True)
+
+
 def engine_floor(inputs: Inputs, batches: list[list[Path]], work: Path) -> Floor:
     from pypdf import PdfWriter
 
-    from archiver.engines import libreoffice
+    from archiver.engines import libreoffice, officeserver
     from archiver.engines.images import image_to_pdf
 
     steps: dict[str, float] = {}
@@ -140,11 +150,15 @@ def engine_floor(inputs: Inputs, batches: list[list[Path]], work: Path) -> Floor
         )
 
     start = time.perf_counter()
-    threads = [threading.Thread(target=convert, args=(n,)) for n in range(len(batches))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # each batch in one LibreOffice process, as long as it is: the build's servers (the
+    # ~254-argument limit of --convert-to would otherwise split a long batch into several
+    # starts); their profile is made once per installation, before (ready_master)
+    with officeserver.serving(libreoffice.soffice_command, 600):
+        threads = [threading.Thread(target=convert, args=(n,)) for n in range(len(batches))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     steps[f"LibreOffice, {len(batches)} parallel batches"] = time.perf_counter() - start
     converted = [r.pdf for batch in results for r in batch if r.pdf is not None]
     skipped = sum(1 for batch in results for r in batch if r.pdf is None)

@@ -48,7 +48,8 @@ LibreOffice runs as separate child processes (each with its own profile) and is 
 
 The engine floor of a workspace is what the engines alone take for the files its build converts
 (as the build plans them, each distinct content once): LibreOffice converting the office files
-in one long batch per core (each with its own profile, the largest files dealt out first so the
+in one long batch per core (one LibreOffice process per core for its whole batch, as the build's
+own — `officeserver.py` — each with its own profile, the largest files dealt out first so the
 batches finish together), img2pdf (archiver's image preparation) for the images, and one pypdf
 merge of the workspace's PDFs and all converted outputs with an outline entry each — with none
 of archiver's checking, planning, stamping, own pages, index or checksums. Inputs the engines
@@ -68,26 +69,26 @@ pages, compiles the 情况说明汇编 and writes the index, then assembles and 
 cores this is CPU work, not waiting: the timeline above shows both cores busy nearly all the
 time. archiver's own pages are LibreOffice work the floor does not include, and they cannot
 start before the inputs are converted (they print the inputs' page numbers): one document
-per part (cover, 卷内目录, 备考表, its placeholders and pointers) and the index, in one more
-LibreOffice start per core.
+per part (cover, 卷内目录, 备考表, its placeholders and pointers) and the index.
 
-What that costs, measured on this machine with `/usr/bin/time soffice --convert-to pdf`:
-a LibreOffice start takes about 0.85 s of CPU (0.9 s wall with a profile made before, 1.1 s
-with a new one); each further document of a batch 65 ms for the smallest .docx python-docx
-writes, ~95 ms for a part's placeholders, ~140 ms for a part's cover, 卷内目录 and 备考表
-(as .odt about a third less, but the templates are the .docx files offices edit in Word).
-For the demo (9 parts) that is ~0.85 s of start plus ~1.5 s of documents on two cores, about
-1.6 s of wall time, against a floor of a few seconds: as long as archiver's own pages go
-through LibreOffice, the demo cannot come within 1.3 × of its floor, nor can a file added
-to it cost under 10% of a cold build (one start for the file, one for the part's own pages).
-With 1,000 files the inputs dominate and the same costs are a small share.
+They go through the same LibreOffice processes as the inputs: one per core
+for the whole build (`engines/officeserver.py`: a Basic program in a profile LibreOffice
+initialised once per installation, fed job files), each part's document handed over as soon
+as it is made. A cold build of the demo starts two LibreOffice processes in all (before: two
+for the inputs, two more for the own pages); at 1,000 files two instead of six (the
+`--convert-to` limit of ~254 arguments split each core's inputs into runs of 200). Measured
+on the demo, CPU time of all processes (`/proc` of every child, one run each):
+19.3 s → 17.4 s, of which LibreOffice 13.1 s → 11.3 s; own-pages phase 4.9 s → 3.2 s wall.
 
-The next step would save the second start: one LibreOffice process per core for the whole
-build, fed documents as it goes (a Basic macro in its profile reading job lists; a prototype
-converted a part's 8 placeholder documents in 0.70 s in a running process against 1.49 s
-in a new one). A profile LibreOffice has not initialised replaces its Basic libraries at its
-first start, so such a process needs a profile kept per installation, and the crash, hang and
-Ctrl+C handling of today's batches carried over to it."""
+What is left, measured the same way (`/usr/bin/time soffice --convert-to pdf`): each of a
+part's documents costs LibreOffice 0.1–0.35 s, the demo's 29-page index 1.1 s; about 45 ms
+of each is the 160 styles python-docx's default template brings (a copy pruned to the styles
+used converts that much faster, same pages); the compilations (情况说明汇编, docxcompose)
+take 2.4 s of CPU in a worker beside them. On two cores that CPU work is wall time: for the
+demo (floor ~5 s) the own pages, index and compilations alone are more than the 30% the target
+allows, so the demo cannot come within 1.3 × of its floor, nor can a file added to it cost
+under 10% of a cold build (the index, 29 pages, is converted again, after a LibreOffice start).
+With 1,000 files the inputs dominate and the same costs are a small share."""
 
 
 STAYS_FAST = """## How the build stays fast

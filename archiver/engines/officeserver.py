@@ -253,7 +253,10 @@ class Offices:
             master = self._masters[exe]
             if master is None or children.stopping():
                 return None
-            office = Office(exe, master, self.command, self.seconds)
+            try:
+                office = Office(exe, master, self.command, self.seconds)
+            except OSError:  # no room for its profile, say: --convert-to reports what fails
+                return None
             self._all.append(office)
             return office
 
@@ -346,7 +349,12 @@ def convert_served(
         office = pool.lease(exe)
         if office is None:
             return aside, remaining
-        numbers = [(office.submit(src, output(src), options), src) for src in remaining]
+        try:
+            numbers = [(office.submit(src, output(src), options), src) for src in remaining]
+        except OSError:  # the spool cannot be written: leave the rest to --convert-to
+            office.stop()
+            office.exited.wait(30)  # not writing into the same folder as what takes over
+            return aside, remaining
         finished = 0
         for n, src in numbers:
             outcome = office.wait(n)
