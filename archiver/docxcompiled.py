@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archiver.docxstyles import STYLES, slim_styles
+
 HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 _BODY = re.compile(rb"<w:body\b.*</w:body>", re.DOTALL)
@@ -86,6 +88,9 @@ class CompiledTemplate:
 
 
 def _write_package(entries: list[tuple[str, bytes]], changed: dict[str, bytes], out: Path) -> None:
+    slim = slim_styles({**dict(entries), **changed})  # only the styles used: LibreOffice is faster
+    if slim is not None:
+        changed = {**changed, STYLES: slim}
     with zipfile.ZipFile(out, "w", compresslevel=1) as dst:  # fast; sizes hardly differ
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -185,6 +190,10 @@ def append_sets(
     _append(body, bodies)
     serialized = etree_tostring(body)
     changed = {template.document: _BODY.sub(lambda _m: serialized, document, 1)}
+    # the package's styles were cut to what it used; the sets may use others of the same ones
+    full = dict(template.entries).get(STYLES)
+    if full is not None:
+        changed[STYLES] = full
     _write_package(entries, changed, out)
     return True
 

@@ -81,10 +81,11 @@ on the demo, CPU time of all processes (`/proc` of every child, one run each):
 19.3 s → 17.4 s, of which LibreOffice 13.1 s → 11.3 s; own-pages phase 4.9 s → 3.2 s wall.
 
 What is left, measured the same way (`/usr/bin/time soffice --convert-to pdf`): each of a
-part's documents costs LibreOffice 0.1–0.35 s, the demo's 29-page index 1.1 s; about 45 ms
-of each is the 160 styles python-docx's default template brings (a copy pruned to the styles
-used converts that much faster, same pages); the compilations (情况说明汇编, docxcompose)
-take 2.4 s of CPU in a worker beside them. On two cores that CPU work is wall time: for the
+part's documents costs LibreOffice 0.1–0.35 s, the demo's 29-page index 1.1 s, once each
+page is cut to the styles it uses (`docxstyles.py`: the templates define 164, LibreOffice
+builds every one, ~50 ms a document; the demo's volumes are the same page for page as
+images); the compilations (情况说明汇编, docxcompose) take 2.4 s of CPU in a worker beside
+them. On two cores that CPU work is wall time: for the
 demo (floor ~5 s) the own pages, index and compilations alone are more than the 30% the target
 allows, so the demo cannot come within 1.3 × of its floor, nor can a file added to it cost
 under 10% of a cold build (the index, 29 pages, is converted again, after a LibreOffice start).

@@ -10,6 +10,7 @@ run it in a worker process while it assembles the volumes.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 from collections.abc import Callable
@@ -105,6 +106,13 @@ def write_compilations(
     return written
 
 
+# A python-docx Document is a reference cycle (package and parts) holding lxml trees, memory
+# the cyclic collector does not count: without a collection now and then, every appended
+# document stays until the end (a volume of 279 explanations: 131 MiB, 73 MiB collecting
+# every 10, time within noise)
+COLLECT_EVERY = 10
+
+
 def _write_one(comp: Compilation, target: Path, org: str) -> None:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -127,6 +135,7 @@ def _write_one(comp: Compilation, target: Path, org: str) -> None:
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     g.set_run_font(sub.add_run(org), g.KAITI, g.SIZE_3)
     composer = Composer(master)
+    appended = 0
     for heading, entries in comp.sections:
         # headings, notes and breaks go straight into the master: only real documents are
         # appended through docxcompose, which is the slow part
@@ -135,6 +144,9 @@ def _write_one(comp: Compilation, target: Path, org: str) -> None:
             if entry.kind == "docx":
                 try:
                     composer.append(Document(entry.path))
+                    appended += 1
+                    if appended % COLLECT_EVERY == 0:
+                        gc.collect()
                     continue
                 except Exception:  # a document docxcompose cannot merge: say so instead
                     master.add_paragraph(f"({entry.text}:无法汇编,请查看原件)")

@@ -16,7 +16,8 @@ installation (a profile it has not started with replaces its Basic libraries at 
 start): :func:`master_profile` makes that profile in archiver's cache folder, and every
 process gets a copy of it, so processes never share a profile. Where the server cannot run
 (Basic switched off, a LibreOffice that does not start it) the build goes on with
-``--convert-to`` as before, and that installation is not tried again.
+``--convert-to`` as before; after two builds where it did not start, that installation is
+not tried again.
 
 A file that crashes or hangs the server costs only itself: the process is restarted for the
 rest, the file is tried once more alone (``libreoffice.convert_batch``).
@@ -49,6 +50,7 @@ LIFETIME = 24 * 3600.0  # a server is stopped by its build; this only bounds a f
 POLL = 0.02  # seconds between two looks for a job's outcome (jobs are queued: no gap)
 MADE = "archiver-profile.txt"  # in a master profile: it is complete
 REFUSED = "archiver-refused.txt"  # in a master profile: the server did not start with it
+SLOW = "archiver-not-started.txt"  # in a master profile: the server did not start once
 
 Command = Callable[[Path, Path, list[str]], tuple[list[str], dict[str, str]]]
 
@@ -266,13 +268,18 @@ class Offices:
                 self._idle.append(office)
 
     def refuse(self, exe: Path) -> None:
-        """The server did not start here: not again for this installation."""
+        """The server did not start: not again in this build; after the second build it did
+        not start in (one slow start is not enough), not again for this installation."""
         with self._lock:
             master = self._masters.get(exe)
             self._masters[exe] = None
         if master is not None:
             with contextlib.suppress(OSError):
-                (master / REFUSED).write_text("the server did not start\n", encoding="utf-8")
+                once = master / SLOW
+                if once.is_file():
+                    (master / REFUSED).write_text("the server did not start\n", encoding="utf-8")
+                else:
+                    once.write_text("the server did not start once\n", encoding="utf-8")
 
     @property
     def finished(self) -> bool:
