@@ -172,3 +172,23 @@ def test_servers_end_with_their_build(tmp_path: Path) -> None:
     assert not any(o.profile.exists() for o in offices)  # its profile copy removed
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=False)
     assert not any(str(o.profile) in ps.stdout for o in offices)
+
+
+@pytest.mark.usefixtures("libreoffice")
+def test_a_file_alone_is_tried_again_after_its_server_died(
+    tmp_path: Path, starts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Own pages go to the servers one at a time: a crash on one is still tried alone."""
+    (source,) = _copies(tmp_path / "in", ["comment.docx"])
+    real_submit = officeserver.Office.submit
+
+    def crashing(office: officeserver.Office, src: Path, *a: Any) -> int:
+        office.stop()
+        office.exited.wait(30)
+        return real_submit(office, src, *a)
+
+    monkeypatch.setattr(officeserver.Office, "submit", crashing)
+    with _serving():
+        (result,) = libreoffice.convert_batch([source], tmp_path / "out")
+    assert result.pdf is not None, result
+    assert starts[-1] == "00-comment.docx", starts

@@ -111,7 +111,9 @@ def convert_batch(
     remaining = list(sources)
     set_aside: list[tuple[Path, str | None, bool]] = []  # (file, error, timed out)
     pool = officeserver.current()
-    if pool is not None and target == "pdf" and soffice is None:  # the build's servers
+    served = pool is not None and target == "pdf" and soffice is None
+    if served:  # the build's servers; what they could not convert is tried alone, always
+        assert pool is not None
         set_aside, remaining = officeserver.convert_served(
             pool, exe, remaining, output, pdf_options or "", _complete
         )
@@ -135,7 +137,7 @@ def convert_batch(
         remaining = left[1:] + later
     results = [ConversionResult(s, output(s), None) for s in sources if _complete(output(s))]
     for src, error, timed_out in set_aside:
-        if len(sources) > 1 or error is None:
+        if len(sources) > 1 or error is None or served:
             error, timed_out = _run_soffice(exe, [src], outdir, timeout, spec)
         if _complete(output(src)):
             results.append(ConversionResult(src, output(src), None))
