@@ -111,12 +111,11 @@ def convert_batch(
     remaining = list(sources)
     set_aside: list[tuple[Path, str | None, bool]] = []  # (file, error, timed out)
     pool = officeserver.current()
-    served = pool is not None and target == "pdf" and soffice is None
-    if served:  # the build's servers; what they could not convert is tried alone, always
-        assert pool is not None
-        set_aside, remaining = officeserver.convert_served(
+    if pool is not None and target == "pdf" and soffice is None:  # the build's servers
+        aside, remaining = officeserver.convert_served(
             pool, exe, remaining, output, pdf_options or "", _complete
         )
+        set_aside = [(s, None, False) for s in aside]  # each tried alone below
     fruitless = 0  # runs in a row that converted nothing: then it is not one bad file
     while remaining:
         run_now, later = remaining[:PER_RUN], remaining[PER_RUN:]
@@ -137,7 +136,7 @@ def convert_batch(
         remaining = left[1:] + later
     results = [ConversionResult(s, output(s), None) for s in sources if _complete(output(s))]
     for src, error, timed_out in set_aside:
-        if len(sources) > 1 or error is None or served:
+        if len(sources) > 1 or error is None:
             error, timed_out = _run_soffice(exe, [src], outdir, timeout, spec)
         if _complete(output(src)):
             results.append(ConversionResult(src, output(src), None))

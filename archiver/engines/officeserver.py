@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -40,7 +41,9 @@ from archiver.engines import children
 from archiver.engines import run as run_module
 from archiver.engines.fonts import RESOURCES
 from archiver.engines.scratch import profile_prefix
-from archiver.errors import ArchiverError, ProgramTimeoutError
+from archiver.errors import ArchiverError
+
+log = logging.getLogger(__name__)
 
 SERVER = RESOURCES / "officeserver.bas"
 MODULE = "ArchiverServer"
@@ -142,8 +145,6 @@ class Office:
         self.spool.mkdir()
         self.jobs = 0  # submitted
         self.seen = 0  # outcomes seen by the stall watch
-        self.error: str | None = None  # why the process ended, if it failed
-        self.timed_out = False
         self.never_ready = False
         self._stop = False
         self._idle = 0
@@ -164,12 +165,9 @@ class Office:
                 stall=(self._progress, seconds, seconds + READY_WITHIN),
                 stop=lambda: self._stop,
             )
-        except ProgramTimeoutError as exc:
-            self.error, self.timed_out = exc.message, not self._stop
-        except ArchiverError as exc:
-            self.error = exc.message
-        except BaseException as exc:  # Interrupted, or anything else: the process is gone
-            self.error = str(exc) or type(exc).__name__
+        except BaseException as exc:  # a crash, a hang, Ctrl+C: the process is gone; the file
+            # in flight is tried alone, and that says what went wrong with it
+            log.debug("LibreOffice server ended: %s", getattr(exc, "message", exc))
         finally:
             self.exited.set()
             shutil.rmtree(self.profile, ignore_errors=True)
@@ -332,9 +330,6 @@ def serving_now() -> bool:
     return pool is not None and not pool.finished
 
 
-Aside = list[tuple[Path, str | None, bool]]  # (file, error, timed out)
-
-
 def convert_served(
     pool: Offices,
     exe: Path,
@@ -342,15 +337,15 @@ def convert_served(
     output: Callable[[Path], Path],
     options: str,
     complete: Callable[[Path], bool],
-) -> tuple[Aside, list[Path]]:
+) -> tuple[list[Path], list[Path]]:
     """Convert through the servers: (the files set aside, the files left for ``--convert-to``).
 
-    A file set aside with no error failed to convert in the server: it is tried again alone.
-    One in flight when its process crashed or hung is set aside with that error; a new
-    process goes on with the rest. If no server can start, everything left is given back.
+    A file set aside is tried once alone with ``--convert-to``, which says what is wrong with
+    it: one the server could not convert, or the one in flight when its process crashed or
+    hung (a new process goes on with the rest). If no server can start, the rest is given back.
     """
     remaining = list(sources)
-    aside: Aside = []
+    aside: list[Path] = []
     fruitless = 0  # processes in a row that converted nothing
     while remaining:
         office = pool.lease(exe)
@@ -369,7 +364,7 @@ def convert_served(
                 break
             finished += 1
             if outcome != "ok" or not complete(output(src)):
-                aside.append((src, None, False))
+                aside.append(src)
         if finished == len(numbers):
             pool.give_back(office)
             return aside, []
@@ -381,6 +376,6 @@ def convert_served(
         fruitless = fruitless + 1 if finished == 0 else 0
         if fruitless >= 2:  # LibreOffice itself is in trouble: leave the rest to --convert-to
             return aside, remaining[finished:]
-        aside.append((remaining[finished], office.error, office.timed_out))
+        aside.append(remaining[finished])
         remaining = remaining[finished + 1 :]
     return aside, []
