@@ -34,7 +34,10 @@ class CheckResult:
 
 
 def check_workspace(start: Path | None) -> CheckResult:
-    ws = open_workspace(start)
+    return check_opened(open_workspace(start))
+
+
+def check_opened(ws: Workspace) -> CheckResult:
     inventory = scan(ws.config, ws.manifest, ws.layout)
     ctx = CheckContext(
         ws.manifest,

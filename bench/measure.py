@@ -128,10 +128,10 @@ def stage_floor(inputs: Inputs, work: Path) -> list[list[Path]]:
 def ready_master() -> None:
     """The LibreOffice profile of the servers, made once per installation: made before any
     measurement (a user's first build makes it, once; no build after does)."""
-    from archiver.engines import libreoffice, officeserver
+    from archiver.engines import libreoffice, officeprofile
 
     exe = libreoffice.find_soffice()
-    if officeserver.master_profile(exe, libreoffice.soffice_command, 120) is None:
+    if officeprofile.master_profile(exe, libreoffice.soffice_command, 120) is None:
         print("warning: no LibreOffice server here: builds use --convert-to", flush=True)
 
 

@@ -20,7 +20,7 @@ from measure import Measure, run
 
 # the stages of run_build (archiver/binding/run.py), in order; nested ones are indented
 STAGES = [
-    ("check_workspace", 0),
+    ("check_opened", 0),
     ("plan_build", 0),
     ("_convert", 0),
     ("render_pages", 0),

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 # (module, attribute, label): what is recorded
 WATCHED = [
-    ("archiver.binding.run", "check_workspace", "check"),
+    ("archiver.binding.run", "check_opened", "check"),
     ("archiver.binding.run", "_convert", "convert the inputs"),
     ("archiver.binding.convert", "prepare_copies", "prepare office copies"),
     ("archiver.binding.run", "render_pages", "render own pages"),

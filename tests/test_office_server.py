@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from archiver.engines import libreoffice, officeserver
+from archiver.engines import libreoffice, officeprofile, officeserver
 
 RESOURCES = Path(__file__).parent / "resources" / "office"
 # written by Word, Excel, LibreOffice, Apache POI (tests/resources/README.md)
@@ -142,12 +142,12 @@ def test_where_the_server_does_not_start_convert_to_goes_on(
     sources = _copies(tmp_path / "in", ["comment.docx", "delins.docx"])
     broken = tmp_path / "server.bas"  # a Basic error: LibreOffice waits on it, says nothing
     broken.write_text("Sub Serve()\n    Dim Base As String\nEnd Sub\n", encoding="utf-8")
-    monkeypatch.setattr(officeserver, "SERVER", broken)
+    monkeypatch.setattr(officeprofile, "SERVER", broken)
     monkeypatch.setattr(officeserver, "READY_WITHIN", 4.0)
-    key = officeserver.installation_key(libreoffice.find_soffice())
-    master = officeserver.cache_home() / f"libreoffice-profile-{key}"
+    key = officeprofile.installation_key(libreoffice.find_soffice())
+    master = officeprofile.cache_home() / f"libreoffice-profile-{key}"
     for build in ("out", "out1"):  # one build where it did not start is not enough
-        assert not (master / officeserver.REFUSED).is_file()
+        assert not (master / officeprofile.REFUSED).is_file()
         starts.clear()
         with _serving():
             results = libreoffice.convert_batch(sources, tmp_path / build)
@@ -155,7 +155,7 @@ def test_where_the_server_does_not_start_convert_to_goes_on(
         assert all(r.pdf is not None for r in results)
         # the rest of this build, and the next batch, with --convert-to
         assert starts == ["server", "00-comment.docx 01-delins.docx", "00-comment.docx"]
-    assert (master / officeserver.REFUSED).is_file()
+    assert (master / officeprofile.REFUSED).is_file()
     starts.clear()
     with _serving():  # not tried again with this installation
         libreoffice.convert_batch(sources[:1], tmp_path / "out2")
@@ -192,3 +192,26 @@ def test_a_file_alone_is_tried_again_after_its_server_died(
         (result,) = libreoffice.convert_batch([source], tmp_path / "out")
     assert result.pdf is not None, result
     assert starts[-1] == "00-comment.docx", starts
+
+
+@pytest.mark.usefixtures("libreoffice")
+def test_servers_started_ahead_take_the_work(tmp_path: Path, starts: list[str]) -> None:
+    """A build that will convert starts its servers while it checks; they convert, no more
+    are started; one started ahead and never needed is ended with the build."""
+    import time
+
+    sources = _copies(tmp_path / "in", ["comment.docx", "Lists.doc"])
+    exe = libreoffice.find_soffice()
+    with _serving() as pool:
+        pool.prestart(exe, 2)
+        assert len(starts) <= 2  # in the background: the caller goes on meanwhile
+        results = libreoffice.convert_batch(sources, tmp_path / "out")
+        assert starts == ["server", "server"]
+        offices = list(pool._all)
+    assert all(r.pdf is not None for r in results), results
+    assert all(o.exited.is_set() for o in offices)
+    with _serving() as pool:  # started ahead, then not needed (a --strict build that stops)
+        pool.prestart(exe, 1)
+        began = time.monotonic()
+    assert time.monotonic() - began < 15
+    assert all(o.exited.is_set() and not o.profile.exists() for o in pool._all)

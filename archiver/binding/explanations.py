@@ -135,11 +135,14 @@ def _write_one(comp: Compilation, target: Path, org: str) -> None:
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     g.set_run_font(sub.add_run(org), g.KAITI, g.SIZE_3)
     composer = Composer(master)
+    # the style's id looked up once: add_paragraph(style=...) looks it up (and the default
+    # paragraph style, by XPath over every style) for each heading
+    heading_style = master.styles["Heading 1"].style_id
     appended = 0
     for heading, entries in comp.sections:
         # headings, notes and breaks go straight into the master: only real documents are
         # appended through docxcompose, which is the slow part
-        master.add_paragraph(heading, style="Heading 1")
+        master.add_paragraph(heading)._p.style = heading_style
         for entry in entries:
             if entry.kind == "docx":
                 try:

@@ -48,11 +48,12 @@ from archiver.binding.report import (
 from archiver.binding.scorepage import load_build_scores
 from archiver.binding.stamp import FONT_PDF
 from archiver.binding.summary import summary_text
-from archiver.engines.libreoffice import soffice_command
-from archiver.engines.officeserver import serving
-from archiver.errors import ArchiverError, ExitCode, OutputError
-from archiver.pipeline import CheckResult, check_workspace
+from archiver.engines.libreoffice import find_soffice, soffice_command
+from archiver.engines.officeserver import Offices, serving
+from archiver.errors import ArchiverError, ExitCode, MissingProgramError, OutputError
+from archiver.pipeline import CheckResult, check_opened
 from archiver.progress import NullProgress, Progress
+from archiver.workspace import Workspace, open_workspace
 
 
 class StrictBuildError(ArchiverError):
@@ -87,9 +88,47 @@ def run_build(
     renumber: bool = False,
 ) -> BuildResult:
     began = time.monotonic()
-    progress = progress or NullProgress()
-    result = check_workspace(start)
-    ws = result.workspace
+    ws = open_workspace(start)
+    settings = ws.config.build
+    workers = jobs or settings.jobs or os.cpu_count() or 1
+    with serving(soffice_command, settings.timeout) as offices:
+        if not dry_run and _certain_to_convert(ws):
+            _start_ahead(offices, min(workers, os.cpu_count() or 1))
+        return _build(
+            ws, offices, workers, began, progress or NullProgress(), out, strict, dry_run, renumber
+        )
+
+
+def _certain_to_convert(ws: Workspace) -> bool:
+    """No own page of an earlier build is kept (a first build, or its cache removed): the
+    index at least will be converted, so LibreOffice can start while the files are checked."""
+    rendered = ws.config.cache_root / "rendered"
+    try:
+        return not any(rendered.iterdir())
+    except OSError:
+        return True
+
+
+def _start_ahead(offices: Offices, count: int) -> None:
+    try:
+        exe = find_soffice()
+    except MissingProgramError:  # said when something is converted
+        return
+    offices.prestart(exe, count)
+
+
+def _build(
+    ws: Workspace,
+    offices: Offices,
+    workers: int,
+    began: float,
+    progress: Progress,
+    out: Path | None,
+    strict: bool,
+    dry_run: bool,
+    renumber: bool,
+) -> BuildResult:
+    result = check_opened(ws)
     if strict:
         blocking = errors_blocking(result.findings)
         if blocking:
@@ -105,9 +144,8 @@ def run_build(
         out = out.resolve()
         pub.check_destination(out)
     settings = ws.config.build
-    workers = jobs or settings.jobs or os.cpu_count() or 1
     cache = ws.config.cache_root
-    with pub.workspace_lock(cache), serving(soffice_command, settings.timeout) as offices:
+    with pub.workspace_lock(cache):
         parent = out.parent if out is not None else ws.config.output_root
         pub.clean_leftovers(parent)
         converter = Converter(

@@ -11,10 +11,9 @@ The server talks through files, which works the same on Windows: job ``n`` is
 ``n.done``. The documents are opened and stored with the arguments ``--convert-to`` uses, so
 the PDFs are the same (tests compare them).
 
-The Basic program lives in a user profile that LibreOffice initialised once for this
-installation (a profile it has not started with replaces its Basic libraries at the first
-start): :func:`master_profile` makes that profile in archiver's cache folder, and every
-process gets a copy of it, so processes never share a profile. Where the server cannot run
+The Basic program lives in a user profile made once for this installation
+(:mod:`archiver.engines.officeprofile`); every process gets a copy of it, so processes never
+share a profile. Where the server cannot run
 (Basic switched off, a LibreOffice that does not start it) the build goes on with
 ``--convert-to`` as before; after two builds where it did not start, that installation is
 not tried again.
@@ -26,7 +25,6 @@ rest, the file is tried once more alone (``libreoffice.convert_batch``).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import shutil
@@ -35,104 +33,18 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from archiver.engines import children
 from archiver.engines import run as run_module
-from archiver.engines.fonts import RESOURCES
+from archiver.engines.officeprofile import MODULE, REFUSED, SLOW, Command, master_profile
 from archiver.engines.scratch import profile_prefix
-from archiver.errors import ArchiverError
 
 log = logging.getLogger(__name__)
 
-SERVER = RESOURCES / "officeserver.bas"
-MODULE = "ArchiverServer"
 MACRO = f"macro:///Standard.{MODULE}.Serve()"
 READY_WITHIN = 20.0  # seconds a new process may take before it says it is ready
 LIFETIME = 24 * 3600.0  # a server is stopped by its build; this only bounds a forgotten one
 POLL = 0.02  # seconds between two looks for a job's outcome (jobs are queued: no gap)
-MADE = "archiver-profile.txt"  # in a master profile: it is complete
-REFUSED = "archiver-refused.txt"  # in a master profile: the server did not start with it
-SLOW = "archiver-not-started.txt"  # in a master profile: the server did not start once
-
-Command = Callable[[Path, Path, list[str]], tuple[list[str], dict[str, str]]]
-
-
-def cache_home() -> Path:
-    """archiver's cache folder of this user (what may be remade at any time)."""
-    override = os.environ.get("ARCHIVER_CACHE_HOME")
-    if override:
-        return Path(override)
-    if os.name == "nt":
-        local = os.environ.get("LOCALAPPDATA")
-        return (Path(local) if local else Path.home() / "AppData" / "Local") / "archiver"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "archiver"
-
-
-def installation_key(exe: Path) -> str:
-    """What a master profile is made for: this LibreOffice (path, size, time) and this server."""
-    h = hashlib.sha256(SERVER.read_bytes())
-    program = exe.resolve()
-    for path in (program, program.parent / "versionrc", program.parent / "version.ini"):
-        with contextlib.suppress(OSError):
-            st = path.stat()
-            h.update(f"{path}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:16]
-
-
-def master_profile(exe: Path, command: Command, timeout: float) -> Path | None:
-    """The profile every server copies, made once per installation; None: no server here."""
-    home = cache_home()
-    master = home / f"libreoffice-profile-{installation_key(exe)}"
-    if (master / REFUSED).is_file():
-        return None
-    if (master / MADE).is_file():
-        return master
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        made = Path(tempfile.mkdtemp(prefix=f"{master.name}-new-", dir=home))
-    except OSError:
-        return None
-    try:
-        with tempfile.TemporaryDirectory(prefix="archiver-probe-") as tmp:
-            probe = Path(tmp) / "probe.txt"
-            probe.write_text("archiver\n", encoding="utf-8")
-            # a real conversion: a profile only initialised (--terminate_after_init) still
-            # replaces its Basic libraries at the next start
-            argv, env = command(exe, made, ["--convert-to", "pdf", "--outdir", tmp, str(probe)])
-            run_module.run(argv, timeout=timeout, env=env)
-        _install(made)
-        (made / MADE).write_text(f"{exe}\n", encoding="utf-8")
-        with contextlib.suppress(OSError):  # another build made it meanwhile: keep that one
-            os.replace(made, master)
-    except (ArchiverError, OSError):
-        return None
-    finally:
-        shutil.rmtree(made, ignore_errors=True)
-    return master if (master / MADE).is_file() else None
-
-
-def _install(profile: Path) -> None:
-    """Put the server into the profile's Standard library (as LibreOffice stores a module)."""
-    library = profile / "user" / "basic" / "Standard"
-    index = library / "script.xlb"
-    text = index.read_text(encoding="utf-8")  # OSError: not a profile LibreOffice made
-    code = SERVER.read_text(encoding="utf-8")
-    (library / f"{MODULE}.xba").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" '
-        '"module.dtd">\n'
-        '<script:module xmlns:script="http://openoffice.org/2000/script" '
-        f'script:name="{MODULE}" script:language="StarBasic">'
-        f"{escape(code)}</script:module>\n",
-        encoding="utf-8",
-    )
-    if f'"{MODULE}"' not in text:
-        text = text.replace(
-            "</library:library>", f' <library:element library:name="{MODULE}"/>\n</library:library>'
-        )
-        index.write_text(text, encoding="utf-8")
 
 
 class Office:
@@ -214,7 +126,11 @@ class Office:
             time.sleep(POLL)
 
     def close(self) -> None:
-        """End the process once its jobs are done (it exits by itself)."""
+        """End the process once its jobs are done (it exits by itself); one still starting
+        (started ahead and not needed) is ended now."""
+        if not self.ready():
+            self.stop()
+            return
         with contextlib.suppress(OSError):
             (self.spool / "stop").touch()
 
@@ -239,15 +155,38 @@ class Offices:
         self._all: list[Office] = []
         self._masters: dict[Path, Path | None] = {}
         self._finished = False
+        self._prestarted: threading.Event | None = None
+
+    def prestart(self, exe: Path, count: int) -> None:
+        """Start ``count`` servers now, beside whatever the build does meanwhile (checking the
+        files): for a build that will certainly convert, LibreOffice's start (~1 s each, the
+        profile made first in an installation's first build) is then not waited for."""
+        self._prestarted = prestarted = threading.Event()
+
+        def start() -> None:
+            try:
+                made = [o for o in (self._new(exe) for _ in range(count)) if o is not None]
+                with self._lock:
+                    self._idle.extend(made)
+            finally:
+                prestarted.set()
+
+        threading.Thread(target=start, name="libreoffice-prestart", daemon=True).start()
 
     def lease(self, exe: Path) -> Office | None:
+        if self._prestarted is not None:
+            self._prestarted.wait()
         with self._lock:
-            if self._finished:  # what converts after the build's servers: --convert-to
-                return None
-            while self._idle:
+            while self._idle and not self._finished:
                 office = self._idle.pop()
                 if office.alive:
                     return office
+        return self._new(exe)
+
+    def _new(self, exe: Path) -> Office | None:
+        with self._lock:
+            if self._finished:  # what converts after the build's servers: --convert-to
+                return None
             if exe not in self._masters:
                 self._masters[exe] = master_profile(exe, self.command, self.seconds + 60)
             master = self._masters[exe]
