@@ -39,6 +39,8 @@ class Measure:
     own_mib: float  # the archiver process
     worker_mib: float  # its largest Python worker (compilations, watchdog, OFD)
     office_mib: float  # its largest LibreOffice process
+    cpu: float = 0.0  # CPU seconds (user + system) of every process of the step
+    office_cpu: float = 0.0  # of which LibreOffice's
 
     @property
     def archiver_mib(self) -> float:
@@ -46,7 +48,12 @@ class Measure:
 
 
 def run(name: str, args: list[str], argv: list[str] | None = None) -> Measure:
-    """Run archiver (or ``argv``) with ``args``; poll /proc for its peak memory."""
+    """Run archiver (or ``argv``) with ``args``; poll /proc for its peak memory.
+
+    CPU: every process of the step is waited for by its parent, so this process's children's
+    rusage counts them all; LibreOffice's share is read from /proc while it runs."""
+    before = _children_cpu()
+    office_cpu: dict[int, float] = {}
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
@@ -58,6 +65,7 @@ def run(name: str, args: list[str], argv: list[str] | None = None) -> Measure:
             for pid in _descendants(proc.pid):
                 if _comm(pid).startswith(LIBREOFFICE_NAMES):
                     office = max(office, _hwm(pid))
+                    office_cpu[pid] = max(office_cpu.get(pid, 0.0), _cpu(pid))
                 else:
                     worker = max(worker, _hwm(pid))
             time.sleep(0.05)
@@ -66,7 +74,34 @@ def run(name: str, args: list[str], argv: list[str] | None = None) -> Measure:
             err.seek(0)
             message = err.read().decode(errors="replace")[-4000:]
             raise SystemExit(f"{name} failed ({proc.returncode}):\n{message}")
-    return Measure(name, seconds, own / 1024, worker / 1024, office / 1024)
+    cpu = _children_cpu() - before
+    return Measure(
+        name, seconds, own / 1024, worker / 1024, office / 1024, cpu, sum(office_cpu.values())
+    )
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _self_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds of ``pid`` so far (utime + stime of /proc/pid/stat)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _hwm(pid: int) -> int:
@@ -103,6 +138,8 @@ class Floor:
     steps: dict[str, float]
     batches: int
     skipped: int  # inputs the engines could not take (damaged): they cost the floor nothing
+    cpu: float = 0.0  # CPU seconds of the floor: this process and LibreOffice
+    office_cpu: float = 0.0  # of which LibreOffice's
 
     @property
     def total(self) -> float:
@@ -143,6 +180,8 @@ def engine_floor(inputs: Inputs, batches: list[list[Path]], work: Path) -> Floor
 
     steps: dict[str, float] = {}
     results: list[list[libreoffice.ConversionResult]] = [[] for _ in batches]
+    before = _self_cpu() + _children_cpu()
+    office_before = _children_cpu()  # the floor's only children are LibreOffice's
 
     def convert(n: int) -> None:
         results[n] = libreoffice.convert_batch(
@@ -184,7 +223,8 @@ def engine_floor(inputs: Inputs, batches: list[list[Path]], work: Path) -> Floor
     with (work / "merged.pdf").open("wb") as fh:
         writer.write(fh)
     steps["pypdf merge (PDFs and converted outputs)"] = time.perf_counter() - start
-    return Floor(steps, len(batches), skipped)
+    cpu = _self_cpu() + _children_cpu() - before
+    return Floor(steps, len(batches), skipped, cpu, _children_cpu() - office_before)
 
 
 def machine() -> str:
