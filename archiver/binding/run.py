@@ -92,21 +92,40 @@ def run_build(
     settings = ws.config.build
     workers = jobs or settings.jobs or os.cpu_count() or 1
     with serving(soffice_command, settings.timeout) as offices:
-        if not dry_run and _certain_to_convert(ws):
+        if not dry_run and _likely_to_convert(ws):
             _start_ahead(offices, min(workers, os.cpu_count() or 1))
         return _build(
             ws, offices, workers, began, progress or NullProgress(), out, strict, dry_run, renumber
         )
 
 
-def _certain_to_convert(ws: Workspace) -> bool:
-    """No own page of an earlier build is kept (a first build, or its cache removed): the
-    index at least will be converted, so LibreOffice can start while the files are checked."""
+def _likely_to_convert(ws: Workspace) -> bool:
+    """Whether LibreOffice should start while the files are checked.
+
+    Certain when no own page of an earlier build is kept (a first build, or its cache
+    removed: the index at least is converted); likely when a folder of the drop tree changed
+    since own pages were last rendered (a file added, removed or renamed there: its part's
+    卷内目录 and the index change). Nothing changed: no LibreOffice at all. A guess that
+    misses costs a start that is ended at once, or one taken later, as without it."""
     rendered = ws.config.cache_root / "rendered"
     try:
-        return not any(rendered.iterdir())
+        if not any(rendered.iterdir()):
+            return True
+        last = rendered.stat().st_mtime  # a directory's time: an entry added or removed
     except OSError:
         return True
+    return _changed_since(ws.config.drop_root, last)
+
+
+def _changed_since(folder: Path, when: float) -> bool:
+    try:
+        if folder.stat().st_mtime > when:
+            return True
+        with os.scandir(folder) as entries:
+            subfolders = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return False
+    return any(_changed_since(sub, when) for sub in subfolders)
 
 
 def _start_ahead(offices: Offices, count: int) -> None:
