@@ -51,6 +51,7 @@ from archiver.binding.summary import summary_text
 from archiver.engines.libreoffice import find_soffice, soffice_command
 from archiver.engines.officeserver import Offices, serving
 from archiver.errors import ArchiverError, ExitCode, MissingProgramError, OutputError
+from archiver.fsutil import is_link
 from archiver.pipeline import CheckResult, check_opened
 from archiver.progress import NullProgress, Progress
 from archiver.workspace import Workspace, open_workspace
@@ -118,14 +119,23 @@ def _likely_to_convert(ws: Workspace) -> bool:
 
 
 def _changed_since(folder: Path, when: float) -> bool:
-    try:
-        if folder.stat().st_mtime > when:
-            return True
-        with os.scandir(folder) as entries:
-            subfolders = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
-    except OSError:
-        return False
-    return any(_changed_since(sub, when) for sub in subfolders)
+    """Whether a folder of the tree under ``folder`` changed after ``when``; links (and Windows
+    junctions, which can loop) are not followed, as the check does not follow them."""
+    todo = [folder]
+    while todo:
+        current = todo.pop()
+        try:
+            if current.stat().st_mtime > when:
+                return True
+            with os.scandir(current) as entries:
+                todo += (
+                    Path(e.path)
+                    for e in entries
+                    if not is_link(e) and e.is_dir(follow_symlinks=False)
+                )
+        except OSError:
+            continue
+    return False
 
 
 def _start_ahead(offices: Offices, count: int) -> None:

@@ -10,13 +10,13 @@ workspace are never followed (not even to read them).
 from __future__ import annotations
 
 import os
-import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from archiver.cache import JsonCache
+from archiver.fsutil import is_link
 from archiver.manifest.model import Manifest, MaterialRef
 from archiver.manifest.units import unit_key, unit_lookup
 from archiver.scan.facts import FACTS_VERSION, FileFacts, examine
@@ -129,11 +129,11 @@ def scan(config: WorkspaceConfig, manifest: Manifest, layout: Layout) -> Invento
         tuple[str, Path, str | None, str | None, Folder | None, str | None, bool, bool]
     ] = []
     jobs: list[tuple[str, Path, bool]] = []
-    for path, rel_parts, garbled in _walk(drop, ()):
+    for path, rel_parts, garbled, linked in _walk(drop, ()):
         rel = "/".join((config.drop_folder, *rel_parts))
         unit, ind, folder = resolver.resolve(rel_parts[:-1])
         general = unit is None and len(rel_parts) > 1 and rel_parts[0] == GENERAL_FOLDER
-        link = _link_kind(path, root)
+        link = _link_kind(path, root) if linked else None
         found.append((rel, path, unit, ind, folder, link, garbled, general))
         if link is None:
             wants_text = (
@@ -219,14 +219,8 @@ def _read_all(jobs: list[tuple[Path, bool]]) -> list[FileFacts | str]:
 
 
 def _link_kind(path: Path, root: Path) -> str | None:
-    """None for a plain file; "outside"/"folder" for links that must not be followed."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    is_junction = getattr(os.path, "isjunction", lambda p: False)(path)
-    if not stat.S_ISLNK(st.st_mode) and not is_junction:
-        return None
+    """For a link (symbolic, or a Windows junction): "outside"/"folder" when it must not be
+    followed, None when it points at a file inside the workspace."""
     target = Path(os.path.realpath(path))
     try:
         target.relative_to(root)
@@ -235,8 +229,12 @@ def _link_kind(path: Path, root: Path) -> str | None:
     return "folder" if target.is_dir() else None
 
 
-def _walk(folder: Path, parts: tuple[str, ...]) -> Iterator[tuple[Path, tuple[str, ...], bool]]:
-    """Yield (path, display parts, garbled) for every file, in a stable (sorted) order."""
+Walked = tuple[Path, tuple[str, ...], bool, bool]
+
+
+def _walk(folder: Path, parts: tuple[str, ...]) -> Iterator[Walked]:
+    """Yield (path, display parts, garbled, is a link) for every file and every link, in a
+    stable (sorted) order; links are not followed."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -247,13 +245,12 @@ def _walk(folder: Path, parts: tuple[str, ...]) -> Iterator[tuple[Path, tuple[st
             continue
         path = Path(entry.path)
         try:
-            is_link = entry.is_symlink() or getattr(os.path, "isjunction", lambda p: False)(path)
-            if is_link:
-                yield path, (*parts, shown), garbled
+            if is_link(entry):
+                yield path, (*parts, shown), garbled, True
             elif entry.is_dir(follow_symlinks=False):
                 yield from _walk(path, (*parts, shown))
             elif entry.is_file(follow_symlinks=False):
-                yield path, (*parts, shown), garbled
+                yield path, (*parts, shown), garbled, False
         except OSError:
             continue
 
