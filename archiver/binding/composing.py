@@ -7,11 +7,15 @@ about half the time of a 情况说明汇编. :class:`Composer` computes the same
 the ``w:style`` elements, and reads the master's again only when a style was added to it (a
 compilation appends hundreds of documents to one master); everything else is docxcompose's
 own code.
+docxcompose gives each list it copies a random ``w:nsid`` (so that lists restart), which made
+two builds of the same inputs write different 情况说明汇编: :class:`Composer` draws them from
+a generator of its own with a fixed seed, so the same inputs give the same bytes.
 ``tests/unit/test_composing.py`` checks that both write the same package.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +46,7 @@ class Composer(_Composer):  # type: ignore[misc]
         self._master_at = -1
         self._master_ids: list[_StyleId] = []
         self._master_name2id: dict[str | None, str | None] = {}
+        self._nsids = random.Random(0)  # list identifiers, not secrets: the same every build
 
     def _master(self) -> list[_StyleId]:
         """The master's style ids, read again whenever a style was appended to it."""
@@ -57,6 +62,16 @@ class Composer(_Composer):  # type: ignore[misc]
         self._master()
         self._style_id2name = {sid: name for sid, name in _styles(doc)}
         self._style_name2id = dict(self._master_name2id)
+
+    def add_numberings(self, doc: Any, element: Any) -> None:
+        known = len(self.anum_id_mapping)  # only grows while a document is appended
+        super().add_numberings(doc, element)
+        if len(self.anum_id_mapping) == known:
+            return
+        numbering = self.numbering_part().element
+        for anum_id in list(self.anum_id_mapping.values())[known:]:
+            for nsid in numbering.xpath(f'./w:abstractNum[@w:abstractNumId="{anum_id}"]/w:nsid'):
+                nsid.set(qn("w:val"), f"{int(10**8 * self._nsids.random()):08X}")
 
     def add_styles(self, doc: Any, element: Any) -> None:
         real = self.doc

@@ -77,3 +77,14 @@ def test_styles_added_while_composing(tmp_path: Path, preserve: bool) -> None:
     ours = compose(Composer, tmp_path / "ours.docx")
     theirs = compose(Original, tmp_path / "theirs.docx")
     assert ours == theirs
+
+
+def test_the_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
+    """Lists copied from the documents get a w:nsid each (so they restart), unique in the
+    compilation, and the same ones in every build: no random identifiers in the output."""
+    first = _compose(Composer, tmp_path / "first.docx")
+    second = _compose(Composer, tmp_path / "second.docx")
+    assert first == second
+    nsids = re.findall(rb'<w:nsid w:val="([0-9A-F]+)"/>', first["word/numbering.xml"])
+    assert len(nsids) > 4
+    assert len(set(nsids)) == len(nsids)
